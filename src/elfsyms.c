@@ -1,0 +1,3 @@
+/* elfsyms.c: placeholder */
+#include "config.h"
+#include "elfsyms.h"

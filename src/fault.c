@@ -1,0 +1,2 @@
+/* fault: placeholder, replaced by the isolation core. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef PKR_FAULT_H
+#define PKR_FAULT_H
+#endif

@@ -1,0 +1,2 @@
+/* interpose: placeholder, replaced by the isolation core. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef PKR_INTERPOSE_H
+#define PKR_INTERPOSE_H
+#endif

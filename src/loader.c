@@ -1,0 +1,2 @@
+/* loader: placeholder, replaced by the isolation core. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef PKR_LOADER_H
+#define PKR_LOADER_H
+#endif

@@ -1,0 +1,48 @@
+## src/local.mk: the shim, the domain runtime, the command, and the
+## convenience library they share.
+
+# Code shared by the shim and the command: policy language, logging, ELF
+# symbol tables.  Built PIC because the shim links it.
+noinst_LTLIBRARIES += src/libpkrcommon.la
+src_libpkrcommon_la_SOURCES = \
+	src/policy.c src/policy.h \
+	src/log.c src/log.h \
+	src/elfsyms.c src/elfsyms.h
+src_libpkrcommon_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) -fvisibility=hidden
+src_libpkrcommon_la_LIBADD = $(LIBELF_LIBS)
+
+# The preloaded shim.
+lib_LTLIBRARIES += src/libpkrewind.la
+src_libpkrewind_la_SOURCES = \
+	src/shim.c src/shim.h \
+	src/loader.c src/loader.h \
+	src/pkey.c src/pkey.h \
+	src/tramp.S src/tramp.c src/tramp.h \
+	src/interpose.c src/interpose.h \
+	src/fault.c src/fault.h \
+	src/thread.c src/thread.h \
+	src/stats.c src/stats.h
+src_libpkrewind_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+src_libpkrewind_la_LDFLAGS = -module -avoid-version -shared \
+	-Wl,--version-script=$(srcdir)/src/libpkrewind.sym -Wl,-z,nodelete
+src_libpkrewind_la_LIBADD = src/libpkrcommon.la -ldl -lpthread
+EXTRA_src_libpkrewind_la_DEPENDENCIES = $(srcdir)/src/libpkrewind.sym
+EXTRA_DIST += src/libpkrewind.sym src/runtime/runtime.sym
+
+# The domain runtime: the first object of every isolated namespace.
+# -fno-builtin: gcc would otherwise turn malloc+memset in calloc into a
+# call to calloc (the runtime's own, recursively).
+lib_LTLIBRARIES += src/libpkrewind-rt.la
+src_libpkrewind_rt_la_SOURCES = \
+	src/runtime/rt.c src/runtime/rt.h \
+	src/runtime/alloc.c src/runtime/alloc.h
+src_libpkrewind_rt_la_CFLAGS = $(AM_CFLAGS) -fno-builtin -fvisibility=hidden
+src_libpkrewind_rt_la_LDFLAGS = -module -avoid-version -shared \
+	-Wl,--version-script=$(srcdir)/src/runtime/runtime.sym
+EXTRA_src_libpkrewind_rt_la_DEPENDENCIES = $(srcdir)/src/runtime/runtime.sym
+
+# The command.
+bin_PROGRAMS += src/pkrewind
+src_pkrewind_SOURCES = src/cli.c
+src_pkrewind_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
+src_pkrewind_LDADD = src/libpkrcommon.la

@@ -1,0 +1,3 @@
+/* log.c: placeholder */
+#include "config.h"
+#include "log.h"

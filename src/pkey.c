@@ -1,0 +1,2 @@
+/* pkey: placeholder, replaced by the isolation core. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef PKR_PKEY_H
+#define PKR_PKEY_H
+#endif

@@ -1,0 +1,3 @@
+/* policy.c: placeholder */
+#include "config.h"
+#include "policy.h"

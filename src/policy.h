@@ -1,0 +1,171 @@
+/* policy.h - the pkrewind policy language: parser, diagnostics, model.
+ *
+ * Invariants:
+ *  - pkr_policy_parse() is a pure function of its inputs: it reads the
+ *    buffer it is given and, for `include`, only what env->read_file
+ *    returns.  It prints nothing; every message goes into a pkr_diags.
+ *  - Every error in a file is reported (at most one per line, at most
+ *    PKR_MAX_ERRORS in all), then the parse fails: a policy with an error
+ *    yields no model (fail closed).
+ *  - The model is immutable after parsing and owned by one allocation
+ *    arena; pkr_policy_free() releases all of it.
+ *  - Not async-signal-safe (allocates).  Called at start-up and by the
+ *    command, never from a signal handler.  Takes no locks.
+ *
+ * The contract for the language is man/pkrewind.policy.5.
+ */
+#ifndef PKR_POLICY_H
+#define PKR_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PKR_MAX_DOMAINS      15      /* 16 hardware keys, key 0 is the program's */
+#define PKR_MAX_INCLUDE_DEPTH 8
+#define PKR_MAX_ERRORS       100
+#define PKR_MAX_FILE_SIZE    (16u << 20)
+#define PKR_MAX_NAME         255     /* domain, function, library spec */
+
+/* Defaults and limits of sizes (bytes). */
+#define PKR_HEAP_DEFAULT     (64ull << 20)
+#define PKR_HEAP_MIN         (64ull << 10)
+#define PKR_HEAP_MAX         (64ull << 30)
+#define PKR_STACK_DEFAULT    (1ull << 20)
+#define PKR_STACK_MIN        (64ull << 10)
+#define PKR_STACK_MAX        (1ull << 30)
+#define PKR_STACK_ARGS_DEFAULT 64
+#define PKR_STACK_ARGS_MAX   4096    /* multiple of 8 */
+#define PKR_MAX_FAULTS_MAX   1000000000ul
+
+enum pkr_trust {
+	PKR_TRUST_READ = 0,   /* program memory read-only to the library (default) */
+	PKR_TRUST_WRITE,      /* containment only: program memory writable */
+	PKR_TRUST_NONE,       /* program memory inaccessible */
+};
+
+enum pkr_on_fault {
+	PKR_ON_FAULT_REWIND = 0,  /* return the error, keep the library's state */
+	PKR_ON_FAULT_RESET,       /* also restore the domain to its post-load state */
+	PKR_ON_FAULT_ABORT,       /* diagnose and die with SIGABRT */
+};
+
+/* What a faulting call returns to the program. */
+#define PKR_ERRNO_INHERIT (-1)   /* function: use the domain's errno */
+#define PKR_ERRNO_KEEP    (-2)   /* `errno keep`: leave the program's errno alone */
+struct pkr_retval {
+	bool is_void;        /* `fault-return void`: %rax is left 0 */
+	bool set;            /* a fault-return was given on this line */
+	int64_t value;       /* returned in %rax */
+	int err;             /* errno value, PKR_ERRNO_INHERIT or PKR_ERRNO_KEEP */
+};
+
+struct pkr_func_policy {
+	const char *name;
+	struct pkr_retval ret;
+	const char *file;
+	unsigned line;
+};
+
+struct pkr_domain_policy {
+	const char *name;
+	const char *file;           /* where `domain NAME` stands */
+	unsigned line;
+	const char *const *libraries;   /* soname, absolute path or glob */
+	size_t nlibraries;
+	enum pkr_trust trust;
+	enum pkr_on_fault on_fault;
+	unsigned long max_faults;   /* 0: unlimited */
+	uint64_t heap, stack, stack_args;
+	struct pkr_retval fault_return;   /* domain default: -1, EFAULT */
+	const struct pkr_func_policy *functions;
+	size_t nfunctions;
+};
+
+struct pkr_policy {
+	const struct pkr_domain_policy *domains;
+	size_t ndomains;
+	const char *file;           /* the top-level file name */
+	void *arena;                /* private */
+};
+
+/* ---- diagnostics ---------------------------------------------------- */
+
+enum pkr_severity { PKR_DIAG_ERROR, PKR_DIAG_WARNING };
+
+struct pkr_diag {
+	enum pkr_severity sev;
+	char *file;
+	unsigned line, col;         /* 1-based; col counts bytes */
+	char *msg;
+};
+
+struct pkr_diags {
+	struct pkr_diag *v;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+};
+
+void pkr_diags_init(struct pkr_diags *d);
+void pkr_diags_free(struct pkr_diags *d);
+/* Add a message (printf-style).  line/col 0 means "whole file". */
+void pkr_diags_add(struct pkr_diags *d, enum pkr_severity sev, const char *file,
+		   unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* "FILE:LINE:COL: message" (errors) or "FILE:LINE:COL: warning: message".
+ * Returns the length that would have been written (snprintf semantics). */
+int pkr_diag_format(const struct pkr_diag *g, char *buf, size_t size);
+/* Write every diagnostic to fd as "pkrewind: " + pkr_diag_format + "\n". */
+void pkr_diags_print(const struct pkr_diags *d, int fd);
+
+/* ---- parsing -------------------------------------------------------- */
+
+struct pkr_parse_env {
+	/* Read an included file.  path is as resolved by the parser (relative
+	 * names are joined to the including file's directory).  Returns 0 and a
+	 * malloc'd buffer, or an errno value.  NULL: read from disk. */
+	int (*read_file)(void *ctx, const char *path, char **buf, size_t *len);
+	void *ctx;
+};
+
+/* Parse `len` bytes named `file`.  Returns the model, or NULL when any
+ * error was reported (diags then holds at least one error). */
+struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t len,
+				    const struct pkr_parse_env *env,
+				    struct pkr_diags *diags);
+
+/* Read `path` from disk and parse it. */
+struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags);
+
+void pkr_policy_free(struct pkr_policy *p);
+
+/* Lookups on a parsed model. */
+const struct pkr_func_policy *pkr_policy_function(const struct pkr_domain_policy *d,
+						   const char *name);
+/* The effective fault return of `fname` in `d` (function line, else domain
+ * default); err resolved (never PKR_ERRNO_INHERIT). */
+struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
+					  const char *fname);
+/* true when library spec `spec` names the object whose path is `path`
+ * and whose DT_SONAME is `soname` (may be NULL). */
+bool pkr_policy_library_matches(const char *spec, const char *path, const char *soname);
+
+/* Keyword spellings, for messages and man pages. */
+const char *pkr_trust_name(enum pkr_trust t);
+const char *pkr_on_fault_name(enum pkr_on_fault f);
+/* errno name <-> number ("EIO" <-> 5); -1 / NULL when unknown. */
+int pkr_errno_from_name(const char *name);
+const char *pkr_errno_name(int err);
+
+/* ---- where the policy comes from ------------------------------------ */
+
+enum pkr_policy_source {
+	PKR_POLICY_NONE = 0,   /* no policy anywhere: do nothing */
+	PKR_POLICY_ENV,        /* PKREWIND_POLICY (must exist) */
+	PKR_POLICY_USER,       /* $XDG_CONFIG_HOME/pkrewind/policy or ~/.config/... */
+	PKR_POLICY_SYSTEM,     /* SYSCONFDIR/pkrewind/policy (/etc/pkrewind/policy) */
+};
+/* Find the policy file.  Writes its path to buf (size bytes). */
+enum pkr_policy_source pkr_policy_locate(char *buf, size_t size);
+
+#endif

@@ -1,0 +1,2 @@
+/* shim: placeholder, replaced by the isolation core. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef PKR_SHIM_H
+#define PKR_SHIM_H
+#endif

@@ -1,0 +1,2 @@
+/* stats: placeholder, replaced by the isolation core. */
+#include "config.h"

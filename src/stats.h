@@ -1,0 +1,3 @@
+#ifndef PKR_STATS_H
+#define PKR_STATS_H
+#endif

@@ -1,0 +1,2 @@
+/* thread: placeholder, replaced by the isolation core. */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef PKR_THREAD_H
+#define PKR_THREAD_H
+#endif

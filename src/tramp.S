@@ -1,0 +1,2 @@
+/* tramp.S placeholder */
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,2 @@
+/* tramp: placeholder, replaced by the isolation core. */
+#include "config.h"

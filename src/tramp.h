@@ -1,0 +1,3 @@
+#ifndef PKR_TRAMP_H
+#define PKR_TRAMP_H
+#endif
