@@ -18,7 +18,7 @@ int pkr_fault_init(void)
 
 void pkr_gate_violation(uint32_t got, uint32_t want)
 {
-	pkr_log(PKR_LOG_ERROR, "gate: PKRU after a call is %#x, expected %#x: "
+	pkr_log(PKR_LOG_ERROR, "gate: PKRU after a call is 0x%x, expected 0x%x: "
 		"control flow entered the gate's exit out of order; aborting",
 		got, want);
 	abort();

@@ -6,7 +6,9 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -17,21 +19,104 @@
 
 #define PAGE 4096ul
 
-/* References to glibc's own definitions, by version, so that the shim's
- * wrappers below never call themselves. */
-extern void *pkr_ref_dlopen(const char *, int);
-extern void *pkr_ref_dlmopen(Lmid_t, const char *, int);
-extern void *pkr_ref_dlsym(void *, const char *);
-extern void *pkr_ref_dlvsym(void *, const char *, const char *);
-__asm__(".symver pkr_ref_dlopen, dlopen@GLIBC_2.34");
-__asm__(".symver pkr_ref_dlmopen, dlmopen@GLIBC_2.34");
-__asm__(".symver pkr_ref_dlsym, dlsym@GLIBC_2.34");
-__asm__(".symver pkr_ref_dlvsym, dlvsym@GLIBC_2.34");
+/* glibc's own dlopen/dlsym/... .  A reference such as dlsym@GLIBC_2.34
+ * from this object would bind to the shim's own unversioned wrapper (it
+ * comes first in the global scope, and ld.so lets an unversioned
+ * definition satisfy a versioned reference), so the real functions are
+ * looked up directly in libc's dynamic symbol table (GNU hash). */
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
 
-void *pkr_real_dlopen(const char *file, int mode) { return pkr_ref_dlopen(file, mode); }
-void *pkr_real_dlmopen(Lmid_t l, const char *file, int mode) { return pkr_ref_dlmopen(l, file, mode); }
-void *pkr_real_dlsym(void *h, const char *name) { return pkr_ref_dlsym(h, name); }
-void *pkr_real_dlvsym(void *h, const char *name, const char *v) { return pkr_ref_dlvsym(h, name, v); }
+/* ld.so relocates some .dynamic entries in place (symtab, strtab, hash
+ * tables, relocations, versym) but not others (verdef, verneed), and none
+ * of the vDSO's: take a value below the load address as an offset. */
+static uintptr_t dyn_ptr(uintptr_t base, uintptr_t v)
+{
+	return v < base ? base + v : v;
+}
+
+static void *libc_symbol(const char *name, const char *version)
+{
+	struct link_map *lm = NULL;
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab = NULL;
+	const uint32_t *gh = NULL;
+	const ElfW(Half) *versym = NULL;
+	const ElfW(Verdef) *verdef = NULL;
+	Dl_info info;
+
+	if (!dladdr1((void *)&fopen, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return NULL;
+	for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
+		const void *ptr = (const void *)dyn_ptr(lm->l_addr, d->d_un.d_ptr);
+		switch (d->d_tag) {
+		case DT_SYMTAB:   symtab = ptr; break;
+		case DT_STRTAB:   strtab = ptr; break;
+		case DT_GNU_HASH: gh = ptr; break;
+		case DT_VERSYM:   versym = ptr; break;
+		case DT_VERDEF:   verdef = ptr; break;
+		}
+	}
+	if (!symtab || !strtab || !gh)
+		return NULL;
+	uint32_t nbuckets = gh[0], symoff = gh[1], bloom = gh[2];
+	const uint32_t *buckets = (const uint32_t *)((const uint64_t *)(gh + 4) + bloom);
+	const uint32_t *chain = buckets + nbuckets;
+	uint32_t h = gnu_hash(name), i = buckets[h % nbuckets];
+
+	if (i < symoff)
+		return NULL;
+	for (;; i++) {
+		uint32_t c = chain[i - symoff];
+		if ((c | 1) == (h | 1) && !strcmp(strtab + symtab[i].st_name, name) &&
+		    symtab[i].st_shndx != SHN_UNDEF) {
+			if (!version || !versym || !verdef)
+				return (void *)(lm->l_addr + symtab[i].st_value);
+			ElfW(Half) vi = versym[i] & 0x7fff;
+			for (const ElfW(Verdef) *v = verdef;;
+			     v = (const void *)((const char *)v + v->vd_next)) {
+				const ElfW(Verdaux) *a = (const void *)((const char *)v + v->vd_aux);
+				if (v->vd_ndx == vi && !strcmp(strtab + a->vda_name, version))
+					return (void *)(lm->l_addr + symtab[i].st_value);
+				if (!v->vd_next)
+					break;
+			}
+		}
+		if (c & 1)
+			break;
+	}
+	return NULL;
+}
+
+static void *(*real_dlopen)(const char *, int);
+static void *(*real_dlmopen)(Lmid_t, const char *, int);
+static void *(*real_dlsym)(void *, const char *);
+static void *(*real_dlvsym)(void *, const char *, const char *);
+
+static void resolve_real(void)
+{
+	if (real_dlsym)
+		return;
+	real_dlopen = (void *(*)(const char *, int))libc_symbol("dlopen", "GLIBC_2.34");
+	real_dlmopen = (void *(*)(Lmid_t, const char *, int))libc_symbol("dlmopen", "GLIBC_2.34");
+	real_dlvsym = (void *(*)(void *, const char *, const char *))libc_symbol("dlvsym", "GLIBC_2.34");
+	real_dlsym = (void *(*)(void *, const char *))libc_symbol("dlsym", "GLIBC_2.34");
+	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym) {
+		pkr_log(PKR_LOG_ERROR, "cannot find dlopen/dlmopen/dlsym/dlvsym@GLIBC_2.34 "
+			"in the C library: this glibc is not supported");
+		_exit(127);
+	}
+}
+
+void *pkr_real_dlopen(const char *file, int mode) { resolve_real(); return real_dlopen(file, mode); }
+void *pkr_real_dlmopen(Lmid_t l, const char *file, int mode) { resolve_real(); return real_dlmopen(l, file, mode); }
+void *pkr_real_dlsym(void *h, const char *name) { resolve_real(); return real_dlsym(h, name); }
+void *pkr_real_dlvsym(void *h, const char *name, const char *v) { resolve_real(); return real_dlvsym(h, name, v); }
 
 /* ---- which library an address belongs to ----------------------------- */
 
@@ -255,15 +340,16 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 		return 0;
 	memset(&di, 0, sizeof di);
 	for (; dyn->d_tag != DT_NULL; dyn++) {
+		const void *ptr = (const void *)dyn_ptr(info->dlpi_addr, dyn->d_un.d_ptr);
 		switch (dyn->d_tag) {
-		case DT_SYMTAB:   di.symtab = (const void *)dyn->d_un.d_ptr; break;
-		case DT_STRTAB:   di.strtab = (const void *)dyn->d_un.d_ptr; break;
-		case DT_JMPREL:   di.jmprel = (const void *)dyn->d_un.d_ptr; break;
+		case DT_SYMTAB:   di.symtab = ptr; break;
+		case DT_STRTAB:   di.strtab = ptr; break;
+		case DT_JMPREL:   di.jmprel = ptr; break;
 		case DT_PLTRELSZ: di.jmprelsz = dyn->d_un.d_val; break;
-		case DT_RELA:     di.rela = (const void *)dyn->d_un.d_ptr; break;
+		case DT_RELA:     di.rela = ptr; break;
 		case DT_RELASZ:   di.relasz = dyn->d_un.d_val; break;
-		case DT_VERSYM:   di.versym = (const void *)dyn->d_un.d_ptr; break;
-		case DT_VERNEED:  di.verneed = (const void *)dyn->d_un.d_ptr; break;
+		case DT_VERSYM:   di.versym = ptr; break;
+		case DT_VERNEED:  di.verneed = ptr; break;
 		}
 	}
 	if (!di.symtab || !di.strtab)

@@ -160,7 +160,7 @@ static int tag_range(const struct pkr_map *m, long n, uintptr_t lo, uintptr_t hi
 		if (a >= b)
 			continue;
 		if (pkey_mprotect((void *)a, b - a, m[i].prot, key) != 0) {
-			pkr_log(PKR_LOG_ERROR, "pkey_mprotect(%#lx-%#lx, key %d): %s",
+			pkr_log(PKR_LOG_ERROR, "pkey_mprotect(0x%lx-0x%lx, key %d): %s",
 				(unsigned long)a, (unsigned long)b, key, strerror(errno));
 			return -1;
 		}
@@ -196,7 +196,7 @@ static int tag_namespace(struct pkr_domain *d)
 				d->libs[i].ns_hi = hi;
 			}
 		count++;
-		pkr_log(PKR_LOG_DEBUG, "domain %s: tagged %s [%#lx-%#lx) with key %d",
+		pkr_log(PKR_LOG_DEBUG, "domain %s: tagged %s [0x%lx-0x%lx) with key %d",
 			d->pol->name, l->l_name[0] ? l->l_name : "(runtime)",
 			(unsigned long)lo, (unsigned long)hi, d->pkey);
 	}

@@ -103,6 +103,9 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 			has_soname = true;
 		}
 	}
+	/* ld.so relocates .dynamic in place, except the vDSO's. */
+	if (strtab && (uintptr_t)strtab < info->dlpi_addr)
+		strtab += info->dlpi_addr;
 	if (o->n == o->cap) {
 		struct obj *nv = realloc(o->v, (o->cap = o->cap ? o->cap * 2 : 32) * sizeof *nv);
 		if (!nv)
