@@ -16,7 +16,9 @@
  *   poke       pkrsig_poke(&global, 42) on a global initialised to 7,
  *              then "global=<value>"
  *   smaps      "lib-key=N prog-key=M": the ProtectionKey of the mappings
- *              holding a library global and a program global
+ *              holding a library global and a program global, then
+ *              "heap-key=H stack-key=S": those of a block the library
+ *              allocated and of the library's stack
  *
  * The program computes the expected value of every call itself and
  * prints "ok" or "BAD (...)": the exit status is 1 if anything was BAD.
@@ -478,9 +480,8 @@ static int do_poke(void)
 
 /* The ProtectionKey field of the /proc/self/smaps entry holding addr;
  * -1 when there is none (no PKU, or no such mapping). */
-static long smaps_key(const void *addr)
+static long smaps_key(uintptr_t a)
 {
-	uintptr_t a = (uintptr_t)addr;
 	char line[512];
 	int inside = 0;
 	long key = -1;
@@ -507,10 +508,17 @@ static long smaps_key(const void *addr)
 
 static int do_smaps(void)
 {
-	long lib = smaps_key(pkrsig_self_addr());
-	long prog = smaps_key(&prog_global);
+	long lib = smaps_key((uintptr_t)pkrsig_self_addr());
+	long prog = smaps_key((uintptr_t)&prog_global);
+	void *heap = pkrsig_heap_addr();
 
+	if (heap == NULL) {
+		fprintf(stderr, "sigprog: pkrsig_heap_addr: the library's malloc failed\n");
+		return 1;
+	}
 	printf("lib-key=%ld prog-key=%ld\n", lib, prog);
+	printf("heap-key=%ld stack-key=%ld\n", smaps_key((uintptr_t)heap),
+	       smaps_key(pkrsig_stack_addr()));
 	return 0;
 }
 
