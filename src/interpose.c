@@ -1,2 +1,441 @@
-/* interpose: placeholder, replaced by the isolation core. */
+/* interpose.c - rewrite the main namespace's GOT entries, and the dl*
+ * wrappers.  See interpose.h for the invariants.  Not async-signal-safe.
+ */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+
+#include "interpose.h"
+#include "loader.h"
+#include "log.h"
+
+#define PAGE 4096ul
+
+/* glibc's own dlopen/dlsym/... .  A reference such as dlsym@GLIBC_2.34
+ * from this object would bind to the shim's own unversioned wrapper (it
+ * comes first in the global scope, and ld.so lets an unversioned
+ * definition satisfy a versioned reference), so the real functions are
+ * looked up directly in libc's dynamic symbol table (GNU hash). */
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* ld.so relocates some .dynamic entries in place (symtab, strtab, hash
+ * tables, relocations, versym) but not others (verdef, verneed), and none
+ * of the vDSO's: take a value below the load address as an offset. */
+static uintptr_t dyn_ptr(uintptr_t base, uintptr_t v)
+{
+	return v < base ? base + v : v;
+}
+
+static void *libc_symbol(const char *name, const char *version)
+{
+	struct link_map *lm = NULL;
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab = NULL;
+	const uint32_t *gh = NULL;
+	const ElfW(Half) *versym = NULL;
+	const ElfW(Verdef) *verdef = NULL;
+	Dl_info info;
+
+	if (!dladdr1((void *)&fopen, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return NULL;
+	for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
+		const void *ptr = (const void *)dyn_ptr(lm->l_addr, d->d_un.d_ptr);
+		switch (d->d_tag) {
+		case DT_SYMTAB:   symtab = ptr; break;
+		case DT_STRTAB:   strtab = ptr; break;
+		case DT_GNU_HASH: gh = ptr; break;
+		case DT_VERSYM:   versym = ptr; break;
+		case DT_VERDEF:   verdef = ptr; break;
+		}
+	}
+	if (!symtab || !strtab || !gh)
+		return NULL;
+	uint32_t nbuckets = gh[0], symoff = gh[1], bloom = gh[2];
+	const uint32_t *buckets = (const uint32_t *)((const uint64_t *)(gh + 4) + bloom);
+	const uint32_t *chain = buckets + nbuckets;
+	uint32_t h = gnu_hash(name), i = buckets[h % nbuckets];
+
+	if (i < symoff)
+		return NULL;
+	for (;; i++) {
+		uint32_t c = chain[i - symoff];
+		if ((c | 1) == (h | 1) && !strcmp(strtab + symtab[i].st_name, name) &&
+		    symtab[i].st_shndx != SHN_UNDEF) {
+			if (!version || !versym || !verdef)
+				return (void *)(lm->l_addr + symtab[i].st_value);
+			ElfW(Half) vi = versym[i] & 0x7fff;
+			for (const ElfW(Verdef) *v = verdef;;
+			     v = (const void *)((const char *)v + v->vd_next)) {
+				const ElfW(Verdaux) *a = (const void *)((const char *)v + v->vd_aux);
+				if (v->vd_ndx == vi && !strcmp(strtab + a->vda_name, version))
+					return (void *)(lm->l_addr + symtab[i].st_value);
+				if (!v->vd_next)
+					break;
+			}
+		}
+		if (c & 1)
+			break;
+	}
+	return NULL;
+}
+
+static void *(*real_dlopen)(const char *, int);
+static void *(*real_dlmopen)(Lmid_t, const char *, int);
+static void *(*real_dlsym)(void *, const char *);
+static void *(*real_dlvsym)(void *, const char *, const char *);
+
+static void resolve_real(void)
+{
+	if (real_dlsym)
+		return;
+	real_dlopen = (void *(*)(const char *, int))libc_symbol("dlopen", "GLIBC_2.34");
+	real_dlmopen = (void *(*)(Lmid_t, const char *, int))libc_symbol("dlmopen", "GLIBC_2.34");
+	real_dlvsym = (void *(*)(void *, const char *, const char *))libc_symbol("dlvsym", "GLIBC_2.34");
+	real_dlsym = (void *(*)(void *, const char *))libc_symbol("dlsym", "GLIBC_2.34");
+	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym) {
+		pkr_log(PKR_LOG_ERROR, "cannot find dlopen/dlmopen/dlsym/dlvsym@GLIBC_2.34 "
+			"in the C library: this glibc is not supported");
+		_exit(127);
+	}
+}
+
+void *pkr_real_dlopen(const char *file, int mode) { resolve_real(); return real_dlopen(file, mode); }
+void *pkr_real_dlmopen(Lmid_t l, const char *file, int mode) { resolve_real(); return real_dlmopen(l, file, mode); }
+void *pkr_real_dlsym(void *h, const char *name) { resolve_real(); return real_dlsym(h, name); }
+void *pkr_real_dlvsym(void *h, const char *name, const char *v) { resolve_real(); return real_dlvsym(h, name, v); }
+
+/* ---- which library an address belongs to ----------------------------- */
+
+static struct pkr_domain *domain_of(uintptr_t a, const struct pkr_lib **libp, bool *in_ns)
+{
+	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
+		struct pkr_domain *d = pkr_domains[i];
+		if (!d)
+			continue;
+		for (size_t j = 0; j < d->nlibs; j++) {
+			const struct pkr_lib *l = &d->libs[j];
+			if (a >= l->base_lo && a < l->base_hi) {
+				*libp = l;
+				*in_ns = false;
+				return d;
+			}
+			if (a >= l->ns_lo && a < l->ns_hi) {
+				*libp = l;
+				*in_ns = true;
+				return d;
+			}
+		}
+	}
+	return NULL;
+}
+
+void *pkr_interpose_stub_for(void *addr, const char *name, const char *version)
+{
+	const struct pkr_lib *lib;
+	struct pkr_domain *d;
+	struct pkr_fn *f;
+	bool in_ns;
+
+	d = domain_of((uintptr_t)addr, &lib, &in_ns);
+	if (!d)
+		return NULL;
+	if (name) {
+		f = pkr_domain_lookup(d, name, version);
+		return f ? f->stub : NULL;
+	}
+	/* By address: the two copies of a library differ only by load bias. */
+	uintptr_t target = in_ns ? (uintptr_t)addr
+				 : (uintptr_t)addr - lib->base_lo + lib->ns_lo;
+	for (size_t i = 0; i < d->nfns; i++)
+		if ((uintptr_t)d->fns[i].target == target)
+			return d->fns[i].stub;
+	return NULL;
+}
+
+/* ---- GOT rewriting ---------------------------------------------------- */
+
+struct dyn_info {
+	const ElfW(Sym) *symtab;
+	const char *strtab;
+	const ElfW(Rela) *jmprel, *rela;
+	size_t jmprelsz, relasz;
+	const ElfW(Half) *versym;
+	const ElfW(Verneed) *verneed;
+};
+
+static const char *needed_version(const struct dyn_info *di, size_t symidx)
+{
+	ElfW(Half) vi;
+	const ElfW(Verneed) *vn;
+
+	if (!di->versym || !di->verneed)
+		return NULL;
+	vi = di->versym[symidx] & 0x7fff;
+	if (vi < 2)
+		return NULL;
+	for (vn = di->verneed;; vn = (const void *)((const char *)vn + vn->vn_next)) {
+		const ElfW(Vernaux) *a = (const void *)((const char *)vn + vn->vn_aux);
+		for (unsigned k = 0; k < vn->vn_cnt; k++) {
+			if (a->vna_other == vi)
+				return di->strtab + a->vna_name;
+			a = (const void *)((const char *)a + a->vna_next);
+		}
+		if (!vn->vn_next)
+			break;
+	}
+	return NULL;
+}
+
+struct patch_ctx {
+	struct pkr_map *maps;
+	long nmaps;
+	size_t patched;
+	uintptr_t self_base;
+};
+
+static bool is_isolated_base(uintptr_t base)
+{
+	for (size_t i = 0; i < PKR_MAX_DOM; i++)
+		if (pkr_domains[i])
+			for (size_t j = 0; j < pkr_domains[i]->nlibs; j++)
+				if (pkr_domains[i]->libs[j].base_lo == base)
+					return true;
+	return false;
+}
+
+static void warn_data_once(struct pkr_domain *d, const char *name, const char *who)
+{
+	static char warned[64][64];
+	static size_t nwarned;
+
+	for (size_t i = 0; i < nwarned; i++)
+		if (!strncmp(warned[i], name, sizeof warned[i] - 1))
+			return;
+	if (nwarned < 64)
+		strncpy(warned[nwarned++], name, sizeof warned[0] - 1);
+	pkr_log(PKR_LOG_WARN, "domain %s: %s uses data object '%s' of an isolated "
+		"library: data cannot be isolated, the program reads and writes the "
+		"library's own copy in the main namespace", d->pol->name,
+		who[0] ? who : "the program", name);
+}
+
+static int write_slot(struct patch_ctx *c, uintptr_t *slot, uintptr_t val)
+{
+	int prot = pkr_maps_prot(c->maps, c->nmaps, (uintptr_t)slot);
+	uintptr_t page = (uintptr_t)slot & ~(PAGE - 1);
+
+	if (prot < 0)
+		return -1;
+	if (!(prot & PROT_WRITE) && mprotect((void *)page, PAGE, prot | PROT_WRITE) != 0)
+		return -1;
+	__atomic_store_n(slot, val, __ATOMIC_RELEASE);
+	if (!(prot & PROT_WRITE))
+		mprotect((void *)page, PAGE, prot);
+	return 0;
+}
+
+static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,
+			 const struct dyn_info *di, const ElfW(Rela) *r, size_t sz,
+			 uintptr_t lo, uintptr_t hi)
+{
+	for (size_t i = 0; i < sz / sizeof *r; i++) {
+		unsigned type = ELF64_R_TYPE(r[i].r_info);
+		size_t idx = ELF64_R_SYM(r[i].r_info);
+		const ElfW(Sym) *sym;
+		const char *name, *ver;
+		uintptr_t *slot, cur;
+		struct pkr_fn *f = NULL;
+		struct pkr_domain *d = NULL;
+
+		if (idx == 0 || (type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT &&
+				 type != R_X86_64_COPY))
+			continue;
+		sym = &di->symtab[idx];
+		if (sym->st_shndx != SHN_UNDEF && type != R_X86_64_COPY)
+			continue;
+		name = di->strtab + sym->st_name;
+		ver = needed_version(di, idx);
+		for (size_t k = 0; k < PKR_MAX_DOM && !f; k++) {
+			if (!(d = pkr_domains[k]))
+				continue;
+			f = pkr_domain_lookup(d, name, ver);
+			if (!f && type != R_X86_64_JUMP_SLOT &&
+			    ELF64_ST_TYPE(sym->st_info) == STT_OBJECT) {
+				/* a data object: cannot be trampolined */
+				void *a = ver ? pkr_real_dlvsym(RTLD_DEFAULT, name, ver)
+					      : pkr_real_dlsym(RTLD_DEFAULT, name);
+				const struct pkr_lib *l;
+				bool in_ns;
+				if (a && domain_of((uintptr_t)a, &l, &in_ns) == d)
+					warn_data_once(d, name, info->dlpi_name);
+			}
+		}
+		if (!f || type == R_X86_64_COPY)
+			continue;
+		slot = (uintptr_t *)(info->dlpi_addr + r[i].r_offset);
+		cur = *slot;
+		if (cur == (uintptr_t)f->stub)
+			continue;
+		if (cur >= lo && cur < hi) {
+			/* lazy binding not done yet: where would it bind? */
+			cur = (uintptr_t)(ver ? pkr_real_dlvsym(RTLD_DEFAULT, name, ver)
+					      : pkr_real_dlsym(RTLD_DEFAULT, name));
+		}
+		const struct pkr_lib *l;
+		bool in_ns;
+		if (!cur || domain_of(cur, &l, &in_ns) != f->dom)
+			continue;     /* binds to another library's definition */
+		if (write_slot(c, slot, (uintptr_t)f->stub) == 0) {
+			c->patched++;
+			pkr_log(PKR_LOG_DEBUG, "patched %s: %s%s%s -> trampoline",
+				info->dlpi_name[0] ? info->dlpi_name : "(program)", name,
+				ver ? "@" : "", ver ? ver : "");
+		} else {
+			pkr_log(PKR_LOG_WARN, "cannot rewrite the GOT entry of %s in %s",
+				name, info->dlpi_name[0] ? info->dlpi_name : "the program");
+		}
+	}
+}
+
+static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct patch_ctx *c = arg;
+	const ElfW(Dyn) *dyn = NULL;
+	struct dyn_info di;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+
+	(void)size;
+	if (info->dlpi_addr == c->self_base || info->dlpi_addr == getauxval(AT_BASE) ||
+	    info->dlpi_addr == getauxval(AT_SYSINFO_EHDR) ||
+	    is_isolated_base(info->dlpi_addr) ||
+	    !strncmp(info->dlpi_name, "linux-vdso", 10))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + p->p_vaddr);
+		if (p->p_type == PT_LOAD) {
+			uintptr_t s = info->dlpi_addr + p->p_vaddr;
+			if (s < lo)
+				lo = s;
+			if (s + p->p_memsz > hi)
+				hi = s + p->p_memsz;
+		}
+	}
+	if (!dyn)
+		return 0;
+	memset(&di, 0, sizeof di);
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		const void *ptr = (const void *)dyn_ptr(info->dlpi_addr, dyn->d_un.d_ptr);
+		switch (dyn->d_tag) {
+		case DT_SYMTAB:   di.symtab = ptr; break;
+		case DT_STRTAB:   di.strtab = ptr; break;
+		case DT_JMPREL:   di.jmprel = ptr; break;
+		case DT_PLTRELSZ: di.jmprelsz = dyn->d_un.d_val; break;
+		case DT_RELA:     di.rela = ptr; break;
+		case DT_RELASZ:   di.relasz = dyn->d_un.d_val; break;
+		case DT_VERSYM:   di.versym = ptr; break;
+		case DT_VERNEED:  di.verneed = ptr; break;
+		}
+	}
+	if (!di.symtab || !di.strtab)
+		return 0;
+	if (di.jmprel)
+		patch_relocs(c, info, &di, di.jmprel, di.jmprelsz, lo, hi);
+	if (di.rela)
+		patch_relocs(c, info, &di, di.rela, di.relasz, lo, hi);
+	return 0;
+}
+
+size_t pkr_interpose_patch_all(void)
+{
+	struct patch_ctx c = { 0 };
+	Dl_info self;
+
+	if (dladdr((void *)&pkr_interpose_patch_all, &self))
+		c.self_base = (uintptr_t)self.dli_fbase;
+	c.nmaps = pkr_read_maps(&c.maps);
+	if (c.nmaps < 0) {
+		pkr_log(PKR_LOG_ERROR, "cannot read /proc/self/maps");
+		return 0;
+	}
+	dl_iterate_phdr(patch_object, &c);
+	free(c.maps);
+	return c.patched;
+}
+
+/* ---- the dl* wrappers ------------------------------------------------- */
+
+/* dlsym(RTLD_NEXT) must search after the *caller*, not after the shim. */
+static void *next_after(void *caller, const char *name, const char *version)
+{
+	struct link_map *lm = NULL, *def;
+	Dl_info info;
+
+	if (!dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return NULL;
+	for (struct link_map *m = lm->l_next; m; m = m->l_next) {
+		void *r = version ? pkr_real_dlvsym(m, name, version) : pkr_real_dlsym(m, name);
+		if (r && dladdr1(r, &info, (void **)&def, RTLD_DL_LINKMAP) && def == m)
+			return r;
+	}
+	return NULL;
+}
+
+static void *lookup(void *h, const char *name, const char *version, void *caller)
+{
+	void *r;
+
+	if (h == RTLD_NEXT)
+		r = next_after(caller, name, version);
+	else
+		r = version ? pkr_real_dlvsym(h, name, version) : pkr_real_dlsym(h, name);
+	if (r && pkr_ndomains) {
+		void *s = pkr_interpose_stub_for(r, name, version);
+		if (s)
+			return s;
+	}
+	return r;
+}
+
+PKR_EXPORT void *dlsym(void *h, const char *name)
+{
+	return lookup(h, name, NULL, __builtin_return_address(0));
+}
+
+PKR_EXPORT void *dlvsym(void *h, const char *name, const char *version)
+{
+	return lookup(h, name, version, __builtin_return_address(0));
+}
+
+PKR_EXPORT void *dlopen(const char *file, int mode)
+{
+	void *h = pkr_real_dlopen(file, mode);
+
+	if (h && pkr_policy)
+		pkr_shim_refresh();
+	return h;
+}
+
+PKR_EXPORT void *dlmopen(Lmid_t lmid, const char *file, int mode)
+{
+	void *h = pkr_real_dlmopen(lmid, file, mode);
+
+	if (h && lmid == LM_ID_BASE && pkr_policy)
+		pkr_shim_refresh();
+	return h;
+}

@@ -1,2 +1,485 @@
-/* loader: placeholder, replaced by the isolation core. */
+/* loader.c - create domains: a key, a namespace, a tagged heap, stubs.
+ * See loader.h for the invariants.  Not async-signal-safe.
+ */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "elfsyms.h"
+#include "interpose.h"
+#include "loader.h"
+#include "log.h"
+#include "pkey.h"
+#include "runtime/rt.h"
+#include "tramp.h"
+
+#define PAGE 4096ul
+
+/* ---- /proc/self/maps ------------------------------------------------- */
+
+long pkr_read_maps(struct pkr_map **out)
+{
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	size_t cap = 1 << 16, len = 0;
+	char *buf = NULL, *p, *nl;
+	struct pkr_map *v = NULL;
+	long n = 0, vcap = 0;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t r;
+		if (!buf || len + 4096 > cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	fd = -1;
+	buf[len] = 0;
+	for (p = buf; *p; p = nl + 1) {
+		unsigned long lo, hi;
+		char perms[5] = "";
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		if (sscanf(p, "%lx-%lx %4s", &lo, &hi, perms) != 3)
+			continue;
+		if (n == vcap) {
+			struct pkr_map *nv = realloc(v, (size_t)(vcap = vcap ? vcap * 2 : 256) * sizeof *v);
+			if (!nv)
+				goto fail;
+			v = nv;
+		}
+		v[n].lo = lo;
+		v[n].hi = hi;
+		v[n].prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+			    (perms[2] == 'x' ? PROT_EXEC : 0);
+		n++;
+		if (!nl[0] || !nl[1])
+			break;
+	}
+	free(buf);
+	*out = v;
+	return n;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(v);
+	return -1;
+}
+
+int pkr_maps_prot(const struct pkr_map *m, long n, uintptr_t addr)
+{
+	for (long i = 0; i < n; i++)
+		if (addr >= m[i].lo && addr < m[i].hi)
+			return m[i].prot;
+	return -1;
+}
+
+/* ---- the runtime ----------------------------------------------------- */
+
+const char *pkr_loader_runtime_path(void)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("PKREWIND_RUNTIME");
+	Dl_info info;
+
+	if (env && *env)
+		return env;
+	if (path[0])
+		return path;
+	if (dladdr((void *)&pkr_loader_runtime_path, &info) && info.dli_fname) {
+		const char *slash = strrchr(info.dli_fname, '/');
+		if (slash) {
+			snprintf(path, sizeof path, "%.*s/libpkrewind-rt.so",
+				 (int)(slash - info.dli_fname), info.dli_fname);
+			if (access(path, R_OK) == 0)
+				return path;
+		}
+	}
+	snprintf(path, sizeof path, "%s/libpkrewind-rt.so", LIBDIR);
+	return path;
+}
+
+/* ---- tagging a namespace --------------------------------------------- */
+
+/* The address range [lo, hi) of the loaded object `l` (page-aligned). */
+static int object_range(const struct link_map *l, uintptr_t *lo, uintptr_t *hi)
+{
+	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)l->l_addr;
+	const ElfW(Phdr) *ph;
+	uintptr_t a = UINTPTR_MAX, b = 0;
+
+	if (l->l_addr == 0 || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+		return -1;
+	ph = (const ElfW(Phdr) *)(l->l_addr + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		uintptr_t s = l->l_addr + ph[i].p_vaddr, e = s + ph[i].p_memsz;
+		if (s < a)
+			a = s;
+		if (e > b)
+			b = e;
+	}
+	if (b == 0)
+		return -1;
+	*lo = a & ~(PAGE - 1);
+	*hi = (b + PAGE - 1) & ~(PAGE - 1);
+	return 0;
+}
+
+/* Tag every mapping in [lo, hi) with `key`, keeping its protections. */
+static int tag_range(const struct pkr_map *m, long n, uintptr_t lo, uintptr_t hi, int key)
+{
+	for (long i = 0; i < n; i++) {
+		uintptr_t a = m[i].lo > lo ? m[i].lo : lo, b = m[i].hi < hi ? m[i].hi : hi;
+		if (a >= b)
+			continue;
+		if (pkey_mprotect((void *)a, b - a, m[i].prot, key) != 0) {
+			pkr_log(PKR_LOG_ERROR, "pkey_mprotect(0x%lx-0x%lx, key %d): %s",
+				(unsigned long)a, (unsigned long)b, key, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int tag_namespace(struct pkr_domain *d)
+{
+	struct link_map *l = NULL;
+	struct pkr_map *maps;
+	uintptr_t ldso = getauxval(AT_BASE), vdso = getauxval(AT_SYSINFO_EHDR);
+	long n;
+	int rc = 0, count = 0;
+
+	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
+		return -1;
+	while (l->l_prev)
+		l = l->l_prev;
+	n = pkr_read_maps(&maps);
+	if (n < 0)
+		return -1;
+	for (; l && rc == 0; l = l->l_next) {
+		uintptr_t lo, hi;
+		if (l->l_addr == ldso || (vdso && l->l_addr == vdso))
+			continue;      /* the ld.so proxy: shared with the program */
+		if (object_range(l, &lo, &hi) != 0)
+			continue;
+		rc = tag_range(maps, n, lo, hi, d->pkey);
+		for (size_t i = 0; i < d->nlibs; i++)
+			if (d->libs[i].ns_lo == 0 && !strcmp(l->l_name, d->libs[i].path)) {
+				d->libs[i].ns_lo = lo;
+				d->libs[i].ns_hi = hi;
+			}
+		count++;
+		pkr_log(PKR_LOG_DEBUG, "domain %s: tagged %s [0x%lx-0x%lx) with key %d",
+			d->pol->name, l->l_name[0] ? l->l_name : "(runtime)",
+			(unsigned long)lo, (unsigned long)hi, d->pkey);
+	}
+	free(maps);
+	pkr_log(PKR_LOG_DEBUG, "domain %s: %d objects tagged", d->pol->name, count);
+	return rc;
+}
+
+/* ---- exported functions ---------------------------------------------- */
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+struct pkr_fn *pkr_domain_lookup(struct pkr_domain *d, const char *name, const char *version)
+{
+	struct pkr_fn *f, *any = NULL, *def = NULL;
+
+	if (!d->hash)
+		return NULL;
+	for (f = d->hash[hash_name(name) % d->hash_size]; f; f = f->next_hash) {
+		if (strcmp(f->name, name))
+			continue;
+		if (version && f->version && !strcmp(f->version, version))
+			return f;
+		if (!f->hidden && !def)
+			def = f;
+		if (!any)
+			any = f;
+	}
+	return def ? def : any;
+}
+
+static int build_exports(struct pkr_domain *d)
+{
+	struct pkr_symtab tabs[PKR_MAX_LIBS];
+	size_t total = 0, k = 0;
+	char err[256];
+
+	for (size_t i = 0; i < d->nlibs; i++) {
+		if (pkr_symtab_read(d->libs[i].path, &tabs[i], err, sizeof err) != 0) {
+			pkr_log(PKR_LOG_ERROR, "domain %s: %s", d->pol->name, err);
+			while (i--)
+				pkr_symtab_free(&tabs[i]);
+			return -1;
+		}
+		total += tabs[i].nsyms;
+	}
+	d->fns = calloc(total ? total : 1, sizeof *d->fns);
+	d->hash_size = total * 2 + 1;
+	d->hash = calloc(d->hash_size, sizeof *d->hash);
+	if (!d->fns || !d->hash)
+		return -1;
+	for (size_t i = 0; i < d->nlibs; i++) {
+		for (size_t j = 0; j < tabs[i].nsyms; j++) {
+			const struct pkr_sym *s = &tabs[i].syms[j];
+			struct pkr_fn *f = &d->fns[k];
+			void *addr;
+
+			if (s->kind == PKR_SYM_OBJECT) {
+				pkr_log(PKR_LOG_INFO, "domain %s: data object '%s' of %s "
+					"cannot be isolated (only functions go through "
+					"trampolines)", d->pol->name, s->name, d->libs[i].path);
+				continue;
+			}
+			struct pkr_fn *dup = pkr_domain_lookup(d, s->name, s->version);
+			if (dup && (dup->version == s->version ||
+				    (dup->version && s->version && !strcmp(dup->version, s->version))))
+				continue;     /* exported by two of the domain's libraries */
+			addr = s->version
+			     ? pkr_real_dlvsym(d->libs[i].ns_handle, s->name, s->version)
+			     : pkr_real_dlsym(d->libs[i].ns_handle, s->name);
+			if (!addr)
+				continue;
+			struct pkr_retval rv = pkr_policy_fault_return(d->pol, s->name);
+			f->target = addr;
+			f->dom = d;
+			f->name = strdup(s->name);
+			f->version = s->version ? strdup(s->version) : NULL;
+			f->hidden = s->hidden;
+			f->fault_value = rv.is_void ? 0 : rv.value;
+			f->fault_void = rv.is_void;
+			f->fault_errno = rv.err;
+			size_t h = hash_name(f->name) % d->hash_size;
+			f->next_hash = d->hash[h];
+			d->hash[h] = f;
+			k++;
+		}
+		pkr_symtab_free(&tabs[i]);
+	}
+	d->nfns = k;
+	if (pkr_tramp_build(d->fns, d->nfns) != 0) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map trampolines: %s",
+			d->pol->name, strerror(errno));
+		return -1;
+	}
+	/* Functions named in the policy that the library does not export. */
+	for (size_t i = 0; i < d->pol->nfunctions; i++) {
+		char name[PKR_MAX_NAME + 1];
+		const char *at = strchr(d->pol->functions[i].name, '@');
+		snprintf(name, sizeof name, "%.*s",
+			 at ? (int)(at - d->pol->functions[i].name) : PKR_MAX_NAME,
+			 d->pol->functions[i].name);
+		if (!pkr_domain_lookup(d, name, NULL))
+			pkr_log(PKR_LOG_WARN, "%s:%u: domain %s: function '%s' is not "
+				"exported by its libraries", d->pol->functions[i].file,
+				d->pol->functions[i].line, d->pol->name, name);
+	}
+	return 0;
+}
+
+/* ---- creating a domain ----------------------------------------------- */
+
+static const char *hint_for(const char *msg)
+{
+	if (!msg)
+		return "";
+	if (strstr(msg, "static TLS") || strstr(msg, "namespaces"))
+		return " (glibc has too few link namespaces or too little static TLS: "
+		       "run the program with `pkrewind`, which sets "
+		       "GLIBC_TUNABLES=glibc.rtld.nns=N, or set it yourself)";
+	return "";
+}
+
+struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigned index,
+				     const struct pkr_lib_match *m, size_t n)
+{
+	struct pkr_domain *d = calloc(1, sizeof *d);
+	const char *rt = pkr_loader_runtime_path();
+	int (*rt_init)(const struct pkr_rt_config *);
+	struct pkr_rt_config cfg;
+	void *(*errno_loc)(void);
+	Lmid_t lmid;
+
+	if (!d)
+		return NULL;
+	d->pol = dp;
+	d->index = index;
+	d->argwords = (dp->stack_args + 7) / 8;
+	d->shadow = dp->trust != PKR_TRUST_WRITE;
+	if (d->shadow && !pkr_fsgsbase_available()) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: trusted-memory %s needs the FSGSBASE "
+			"instructions, which this kernel does not enable; use "
+			"trusted-memory write", dp->name, pkr_trust_name(dp->trust));
+		goto fail;
+	}
+	d->pkey = pkey_alloc(0, 0);
+	if (d->pkey < 0) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: cannot allocate a protection key: %s",
+			dp->name, errno == ENOSPC
+			? "all 15 are in use (at most 15 domains per process)"
+			: "this CPU or kernel has no memory protection keys");
+		goto fail;
+	}
+	d->pkru = pkr_pkru_for_domain(d->pkey, dp->trust);
+	for (size_t i = 0; i < n && d->nlibs < PKR_MAX_LIBS; i++) {
+		d->libs[d->nlibs].path = strdup(m[i].path);
+		d->libs[d->nlibs].base_map = m[i].map;
+		d->libs[d->nlibs].base_lo = m[i].lo;
+		d->libs[d->nlibs].base_hi = m[i].hi;
+		d->nlibs++;
+	}
+
+	/* The runtime first: it becomes the namespace's global scope, so its
+	 * malloc serves every allocation made in the namespace. */
+	d->rt_handle = pkr_real_dlmopen(LM_ID_NEWLM, rt, RTLD_NOW | RTLD_LOCAL);
+	if (!d->rt_handle) {
+		const char *e = dlerror();
+		pkr_log(PKR_LOG_ERROR, "domain %s: cannot load the domain runtime %s: %s%s",
+			dp->name, rt, e ? e : "?", hint_for(e));
+		goto fail;
+	}
+	if (dlinfo(d->rt_handle, RTLD_DI_LMID, &lmid) != 0)
+		goto fail;
+	d->lmid = lmid;
+
+	d->heap_size = dp->heap;
+	d->heap_base = mmap(NULL, d->heap_size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (d->heap_base == MAP_FAILED ||
+	    pkey_mprotect(d->heap_base, d->heap_size, PROT_READ | PROT_WRITE, d->pkey) != 0) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map a %zu-byte heap: %s",
+			dp->name, d->heap_size, strerror(errno));
+		goto fail;
+	}
+	rt_init = (int (*)(const struct pkr_rt_config *))pkr_real_dlsym(d->rt_handle, "pkr_rt_init");
+	cfg.heap = d->heap_base;
+	cfg.heap_size = d->heap_size;
+	cfg.pkey = d->pkey;
+	cfg.allow_threads = dp->trust == PKR_TRUST_WRITE;
+	if (!rt_init || rt_init(&cfg) != 0) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: %s is not a usable domain runtime",
+			dp->name, rt);
+		goto fail;
+	}
+
+	/* The domain's other libraries (named by soname or path, not yet
+	 * loaded by the program) join the namespace now, so that a later
+	 * dlopen() of them finds them isolated already. */
+	for (size_t i = 0; i < dp->nlibraries && d->nlibs < PKR_MAX_LIBS; i++) {
+		const char *spec = dp->libraries[i];
+		bool have = false;
+		if (strpbrk(spec, "*?["))
+			continue;
+		for (size_t j = 0; j < d->nlibs && !have; j++)
+			have = pkr_policy_library_matches(spec, d->libs[j].path, NULL);
+		if (have)
+			continue;
+		void *h = pkr_real_dlmopen(lmid, spec, RTLD_NOW | RTLD_LOCAL);
+		struct link_map *lm = NULL;
+		if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
+			pkr_log(PKR_LOG_DEBUG, "domain %s: %s not loaded: %s", dp->name, spec,
+				h ? "no link map" : dlerror());
+			continue;
+		}
+		d->libs[d->nlibs].path = strdup(lm->l_name);
+		d->libs[d->nlibs].ns_handle = h;
+		d->nlibs++;
+	}
+
+	for (size_t i = 0; i < d->nlibs; i++) {
+		if (d->libs[i].ns_handle)
+			continue;
+		d->libs[i].ns_handle = pkr_real_dlmopen(lmid, d->libs[i].path, RTLD_NOW | RTLD_LOCAL);
+		if (!d->libs[i].ns_handle) {
+			const char *e = dlerror();
+			pkr_log(PKR_LOG_ERROR, "domain %s: cannot load %s in its namespace: %s%s",
+				dp->name, d->libs[i].path, e ? e : "?", hint_for(e));
+			goto fail;
+		}
+	}
+	if (tag_namespace(d) != 0) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: cannot tag the namespace's memory", dp->name);
+		goto fail;
+	}
+
+	errno_loc = (void *(*)(void))pkr_real_dlsym(d->rt_handle, "__errno_location");
+	d->ns_uselocale = (void *(*)(void *))pkr_real_dlsym(d->rt_handle, "uselocale");
+	d->ns_fflush = (int (*)(void *))pkr_real_dlsym(d->rt_handle, "fflush");
+	if (!errno_loc) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: the namespace has no C library", dp->name);
+		goto fail;
+	}
+	d->errno_off = (int64_t)((uintptr_t)errno_loc() - (uintptr_t)__builtin_thread_pointer());
+
+	if (build_exports(d) != 0)
+		goto fail;
+	pkr_log(PKR_LOG_INFO, "domain %s: key %d, namespace %ld, %zu functions, "
+		"trusted-memory %s, heap %zu bytes", dp->name, d->pkey, (long)lmid,
+		d->nfns, pkr_trust_name(dp->trust), d->heap_size);
+	return d;
+fail:
+	/* A half-made domain is not used; its key and namespace stay
+	 * allocated (glibc cannot unload a namespace that failed midway). */
+	free(d);
+	return NULL;
+}
+
+void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < d->nlibs && !found; j++) {
+			char real[PATH_MAX];
+			const char *p = realpath(d->libs[j].path, real) ? real : d->libs[j].path;
+			if (strcmp(p, m[i].path))
+				continue;
+			found = true;
+			if (d->libs[j].base_lo == 0) {
+				d->libs[j].base_lo = m[i].lo;
+				d->libs[j].base_hi = m[i].hi;
+				pkr_log(PKR_LOG_DEBUG, "domain %s: the program loaded %s",
+					d->pol->name, m[i].path);
+			}
+		}
+		if (!found)
+			pkr_log(PKR_LOG_ERROR, "domain %s: %s was loaded after the domain was "
+				"created and is not isolated (name it by soname or path, not "
+				"only by a glob, so that it joins the domain at start-up)",
+				d->pol->name, m[i].path);
+	}
+}

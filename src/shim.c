@@ -1,2 +1,253 @@
-/* shim: placeholder, replaced by the isolation core. */
+/* shim.c - libpkrewind.so's start-up and exit.
+ *
+ * Invariants:
+ *  - The constructor runs before main: it reads the policy and fails
+ *    closed (exit status 127) when the policy does not parse, when
+ *    PKREWIND_POLICY names a missing file, or when a domain the process
+ *    needs cannot be created.  A process that links none of the policy's
+ *    libraries is left untouched (no key, no namespace, no PKRU change).
+ *  - Domains are created under pkr_shim_lock (a recursive mutex: the
+ *    dlopen wrapper may run while a domain is being created).
+ *  - Not async-signal-safe; nothing here runs in a signal handler.
+ */
 #include "config.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fault.h"
+#include "interpose.h"
+#include "loader.h"
+#include "log.h"
+#include "pkey.h"
+#include "stats.h"
+#include "thread.h"
+
+struct pkr_domain *pkr_domains[PKR_MAX_DOM];
+size_t pkr_ndomains;
+const struct pkr_policy *pkr_policy;
+uint32_t pkr_prog_pkru = PKR_PROG_PKRU;
+int64_t pkr_prog_errno_off;
+
+static pthread_mutex_t shim_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static bool core_ready;          /* keys, threads and PKRU set up */
+static bool failed_domain[PKR_MAX_DOM];
+static int refreshing;
+
+void pkr_shim_lock(void) { pthread_mutex_lock(&shim_lock); }
+void pkr_shim_unlock(void) { pthread_mutex_unlock(&shim_lock); }
+
+static const char *progname(void)
+{
+	extern char *program_invocation_name;
+	return program_invocation_name ? program_invocation_name : "the program";
+}
+
+static __attribute__((noreturn)) void fail_closed(const char *why)
+{
+	pkr_log(PKR_LOG_ERROR, "%s: not running %s without the isolation its "
+		"policy asks for", why, progname());
+	_exit(127);
+}
+
+/* ---- objects of the main namespace ------------------------------------ */
+
+struct obj {
+	char path[PATH_MAX];
+	const char *soname;
+	uintptr_t lo, hi;
+};
+
+struct objs {
+	struct obj *v;
+	size_t n, cap;
+};
+
+static int collect(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct objs *o = arg;
+	const ElfW(Dyn) *dyn = NULL;
+	const char *strtab = NULL;
+	uintptr_t soname_off = 0, lo = UINTPTR_MAX, hi = 0;
+	bool has_soname = false;
+
+	(void)size;
+	if (!info->dlpi_name || !info->dlpi_name[0])
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + p->p_vaddr);
+		else if (p->p_type == PT_LOAD) {
+			uintptr_t s = info->dlpi_addr + p->p_vaddr;
+			if (s < lo)
+				lo = s;
+			if (s + p->p_memsz > hi)
+				hi = s + p->p_memsz;
+		}
+	}
+	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
+		if (dyn->d_tag == DT_STRTAB)
+			strtab = (const char *)dyn->d_un.d_ptr;
+		else if (dyn->d_tag == DT_SONAME) {
+			soname_off = dyn->d_un.d_val;
+			has_soname = true;
+		}
+	}
+	/* ld.so relocates .dynamic in place, except the vDSO's. */
+	if (strtab && (uintptr_t)strtab < info->dlpi_addr)
+		strtab += info->dlpi_addr;
+	if (o->n == o->cap) {
+		struct obj *nv = realloc(o->v, (o->cap = o->cap ? o->cap * 2 : 32) * sizeof *nv);
+		if (!nv)
+			return 1;
+		o->v = nv;
+	}
+	struct obj *b = &o->v[o->n++];
+	/* ld.so reports the name it opened; resolve symlinks so that a
+	 * namespace loads the very same file. */
+	if (!realpath(info->dlpi_name, b->path))
+		snprintf(b->path, sizeof b->path, "%s", info->dlpi_name);
+	b->soname = has_soname && strtab ? strtab + soname_off : NULL;
+	b->lo = lo & ~4095ul;
+	b->hi = (hi + 4095) & ~4095ul;
+	return 0;
+}
+
+static bool obj_matches(const struct pkr_domain_policy *dp, const struct obj *o)
+{
+	for (size_t i = 0; i < dp->nlibraries; i++)
+		if (pkr_policy_library_matches(dp->libraries[i], o->path, o->soname))
+			return true;
+	return false;
+}
+
+/* ---- start-up of the core --------------------------------------------- */
+
+static void core_init(void)
+{
+	const char *why = NULL;
+
+	if (core_ready)
+		return;
+	if (!pkr_pkey_available(&why))
+		fail_closed(why);
+	if (pkr_thread_init() != 0)
+		fail_closed("cannot set up per-thread state");
+	pkr_prog_errno_off = (int64_t)((uintptr_t)&errno - (uintptr_t)__builtin_thread_pointer());
+	if (pkr_fault_init() != 0)
+		fail_closed("cannot install the fault handlers");
+	/* The program must read and write what libraries hand back. */
+	pkr_wrpkru(PKR_PROG_PKRU);
+	core_ready = true;
+}
+
+void pkr_shim_refresh(void)
+{
+	struct objs o = { 0 };
+	bool created = false;
+
+	if (!pkr_policy || pkr_policy->ndomains == 0)
+		return;
+	pkr_shim_lock();
+	if (refreshing) {       /* a constructor in a new namespace called dlopen */
+		pkr_shim_unlock();
+		return;
+	}
+	refreshing = 1;
+	dl_iterate_phdr(collect, &o);
+	for (size_t i = 0; i < pkr_policy->ndomains; i++) {
+		const struct pkr_domain_policy *dp = &pkr_policy->domains[i];
+		struct pkr_lib_match m[8];
+		size_t n = 0;
+
+		for (size_t j = 0; j < o.n && n < 8; j++) {
+			if (!obj_matches(dp, &o.v[j]))
+				continue;
+			m[n].path = o.v[j].path;
+			m[n].lo = o.v[j].lo;
+			m[n].hi = o.v[j].hi;
+			m[n].map = NULL;
+			n++;
+		}
+		if (n == 0)
+			continue;
+		if (pkr_domains[i]) {
+			pkr_loader_adopt(pkr_domains[i], m, n);
+			created = true;
+			continue;
+		}
+		if (failed_domain[i])
+			continue;
+		core_init();
+		pkr_log(PKR_LOG_DEBUG, "domain %s: %s is linked, creating the domain",
+			dp->name, m[0].path);
+		pkr_domains[i] = pkr_loader_create(dp, (unsigned)i, m, n);
+		if (!pkr_domains[i]) {
+			failed_domain[i] = true;
+			refreshing = 0;
+			pkr_shim_unlock();
+			char msg[300];
+			snprintf(msg, sizeof msg, "cannot isolate %s (domain %s)", m[0].path, dp->name);
+			fail_closed(msg);
+		}
+		pkr_ndomains++;
+		created = true;
+	}
+	if (created) {
+		size_t k = pkr_interpose_patch_all();
+		pkr_log(PKR_LOG_DEBUG, "%zu GOT entries now lead to trampolines", k);
+	}
+	free(o.v);
+	refreshing = 0;
+	pkr_shim_unlock();
+}
+
+__attribute__((constructor(101))) static void pkr_shim_init(void)
+{
+	char path[PATH_MAX];
+	struct pkr_diags dg;
+	struct pkr_policy *p;
+	enum pkr_policy_source src;
+
+	pkr_log_init(1);
+	src = pkr_policy_locate(path, sizeof path);
+	if (src == PKR_POLICY_NONE) {
+		pkr_log(PKR_LOG_DEBUG, "no policy (PKREWIND_POLICY, ~/.config/pkrewind/policy, "
+			"/etc/pkrewind/policy): nothing to isolate");
+		return;
+	}
+	pkr_diags_init(&dg);
+	p = pkr_policy_load(path, &dg);
+	pkr_diags_print(&dg, pkr_log_fd());
+	pkr_diags_free(&dg);
+	if (!p) {
+		char msg[PATH_MAX + 64];
+		snprintf(msg, sizeof msg, "the policy %s cannot be used", path);
+		fail_closed(msg);
+	}
+	pkr_log(PKR_LOG_DEBUG, "policy %s: %zu domains", path, p->ndomains);
+	pkr_policy = p;
+	pkr_stats_init();
+	pkr_shim_refresh();
+}
+
+__attribute__((destructor(101))) static void pkr_shim_fini(void)
+{
+	if (!pkr_ndomains)
+		return;
+	/* The namespaces' own exit() never runs: flush their stdio. */
+	for (size_t i = 0; i < PKR_MAX_DOM; i++)
+		if (pkr_domains[i] && pkr_domains[i]->ns_fflush)
+			pkr_domains[i]->ns_fflush(NULL);
+	pkr_stats_print();
+}

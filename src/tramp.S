@@ -1,2 +1,284 @@
-/* tramp.S placeholder */
+/* tramp.S - the generic gate every trampoline stub jumps to.
+ *
+ * Async-signal-safe: no calls into libc on the fast path, no locks, no
+ * allocation.  The slow path (first call of a thread into a domain) calls
+ * pkr_gate_prepare() in C, which allocates; it never runs in a handler.
+ *
+ * Entry: %r11 = struct pkr_fn *, every argument register live (%rdi %rsi
+ * %rdx %rcx %r8 %r9, %al and %xmm0-7 for variadic and floating-point
+ * functions), (%rsp) = the caller's return address, stacked arguments
+ * above it.  The gate touches no vector or x87 register.
+ *
+ * The rewind record (struct pkr_frame, offsets in shim.h) is built on the
+ * caller's stack by pushing the callee-saved registers; it is linked into
+ * the thread's state so that the fault handler can resume the caller at
+ * pkr_gate_unwind with the registers it had at the call.
+ *
+ * Register use between entry and return:
+ *   %rbx thread state, %r12 fn (then the PKRU to restore), %r13 domain,
+ *   %r14 per-thread domain slot / saved values, %r15 scratch.
+ */
+#include "shim.h"
+
+	.text
+
+	.globl	pkr_gate
+	.hidden	pkr_gate
+	.type	pkr_gate, @function
+	.p2align 5
+pkr_gate:
+	.cfi_startproc
+	push	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbp, 0
+	push	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbx, 0
+	push	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r12, 0
+	push	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r13, 0
+	push	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r14, 0
+	push	%r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r15, 0
+	sub	$PKR_FR_LOCALS, %rsp
+	.cfi_adjust_cfa_offset PKR_FR_LOCALS
+	/* %rbp = the record for the rest of the call: unwinders find the
+	 * caller through it while the library runs on its own stack. */
+	mov	%rsp, %rbp
+	.cfi_def_cfa %rbp, PKR_FR_RET + 8
+	mov	%r11, PKR_FR_FN(%rsp)
+	mov	%r11, %r12
+	mov	PKR_FN_DOMAIN(%r12), %r13
+.Lreload:
+	mov	pkr_tls_thread@gottpoff(%rip), %r10
+	mov	%fs:(%r10), %rbx
+	test	%rbx, %rbx
+	jz	.Lprepare
+	mov	PKR_DOM_INDEX(%r13), %r10d
+	shl	$PKR_TDOM_SHIFT, %r10
+	lea	PKR_T_DOMS(%rbx,%r10), %r14
+	cmpq	$0, PKR_TDOM_SP(%r14)
+	je	.Lprepare
+
+	incq	PKR_FN_CALLS(%r12)
+	movq	$0, PKR_FR_SAVED_SP(%rsp)
+	mov	PKR_T_TOP(%rbx), %r10
+	mov	%r10, PKR_FR_PREV(%rsp)
+	mov	PKR_T_CUR(%rbx), %r15
+	mov	%r15, PKR_FR_PREV_DOM(%rsp)
+	test	%r15, %r15
+	jnz	.Lnested
+	/* Called from the program: the domain's stack top, the real %fs. */
+	mov	PKR_T_TP(%rbx), %r10
+	mov	%r10, PKR_FR_ENTRY_TP(%rsp)
+	mov	pkr_prog_pkru(%rip), %r12d
+	mov	PKR_TDOM_SP(%r14), %r10
+	jmp	.Lhave_stack
+
+.Lnested:
+	/* Called from code running inside domain %r15 (a callback). */
+	mov	PKR_DOM_PKRU(%r15), %r12d
+	mov	PKR_T_TP(%rbx), %r10
+	cmpq	$0, PKR_DOM_SHADOW(%r15)
+	je	1f
+	mov	PKR_DOM_INDEX(%r15), %r11d
+	shl	$PKR_TDOM_SHIFT, %r11
+	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %r10
+1:	mov	%r10, PKR_FR_ENTRY_TP(%rsp)
+	cmp	%r15, %r13
+	jne	2f
+	mov	%rsp, %r10		/* same domain: go on below this frame */
+	jmp	.Lhave_stack
+2:	/* another domain: remember how deep the previous one's stack is */
+	mov	PKR_DOM_INDEX(%r15), %r11d
+	shl	$PKR_TDOM_SHIFT, %r11
+	lea	PKR_T_DOMS(%rbx,%r11), %r11
+	mov	PKR_TDOM_SP(%r11), %r10
+	mov	%r10, PKR_FR_SAVED_SP(%rsp)
+	mov	%rsp, PKR_TDOM_SP(%r11)
+	mov	PKR_TDOM_SP(%r14), %r10
+
+.Lhave_stack:
+	/* The record is complete: make it the innermost one. */
+	mov	%rsp, PKR_T_TOP(%rbx)
+	mov	%r13, PKR_T_CUR(%rbx)
+
+	/* Copy the stacked-argument window to the new stack. */
+	mov	PKR_DOM_ARGWORDS(%r13), %r11
+	shl	$3, %r11
+	sub	%r11, %r10
+	and	$-16, %r10
+3:	test	%r11, %r11
+	jz	4f
+	sub	$8, %r11
+	mov	PKR_FR_ARGS(%rsp,%r11), %r15
+	mov	%r15, (%r10,%r11)
+	jmp	3b
+4:
+	/* errno: the program's value goes into the namespace's errno, in
+	 * the thread block the domain will run on. */
+	mov	PKR_TDOM_SHADOW_TP(%r14), %r11
+	mov	pkr_prog_errno_off(%rip), %r14
+	mov	%fs:(%r14), %r15d
+	mov	PKR_DOM_ERRNO_OFF(%r13), %r14
+	test	%r11, %r11
+	jz	5f
+	wrfsbase %r11
+5:	mov	%r15d, %fs:(%r14)
+
+	mov	PKR_FR_FN(%rsp), %r15
+	mov	PKR_FN_TARGET(%r15), %r15
+
+	mov	%r10, %rsp		/* onto the domain's stack */
+	mov	%rax, %r10
+	mov	%rcx, %r11
+	mov	%rdx, %r14
+	mov	PKR_DOM_PKRU(%r13), %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r10, %rax
+	mov	%r11, %rcx
+	mov	%r14, %rdx
+	call	*%r15
+
+	/* Back from the library: its rights off first. */
+	mov	%rax, %r14
+	mov	%rdx, %r15
+	mov	%r12d, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	/* The value written must be the one the innermost record asks for:
+	 * jumping to the wrpkru above with another %eax gains nothing. */
+	mov	PKR_T_TOP(%rbx), %r10
+	mov	PKR_FR_PREV_DOM(%r10), %r11
+	mov	pkr_prog_pkru(%rip), %ecx
+	test	%r11, %r11
+	jz	6f
+	mov	PKR_DOM_PKRU(%r11), %ecx
+6:	cmp	%ecx, %eax
+	jne	pkr_gate_pkru_mismatch
+
+	/* errno back, then the caller's thread pointer. */
+	mov	PKR_DOM_ERRNO_OFF(%r13), %r11
+	mov	%fs:(%r11), %ecx
+	cmpq	$0, PKR_DOM_SHADOW(%r13)
+	je	7f
+	mov	PKR_FR_ENTRY_TP(%r10), %r11
+	wrfsbase %r11
+7:	mov	pkr_prog_errno_off(%rip), %r11
+	mov	%ecx, %fs:(%r11)
+	mov	%r10, %rsp
+	mov	%r14, %rax
+	mov	%r15, %rdx
+	jmp	pkr_gate_unwind
+
+	/* The first call of this thread into this domain: set up its stack,
+	 * shadow thread block, alternate signal stack and rseq state, with
+	 * every argument register preserved. */
+.Lprepare:
+	sub	$200, %rsp
+	movdqu	%xmm0, 0(%rsp)
+	movdqu	%xmm1, 16(%rsp)
+	movdqu	%xmm2, 32(%rsp)
+	movdqu	%xmm3, 48(%rsp)
+	movdqu	%xmm4, 64(%rsp)
+	movdqu	%xmm5, 80(%rsp)
+	movdqu	%xmm6, 96(%rsp)
+	movdqu	%xmm7, 112(%rsp)
+	mov	%rdi, 128(%rsp)
+	mov	%rsi, 136(%rsp)
+	mov	%rdx, 144(%rsp)
+	mov	%rcx, 152(%rsp)
+	mov	%r8, 160(%rsp)
+	mov	%r9, 168(%rsp)
+	mov	%rax, 176(%rsp)
+	mov	%r12, %rdi
+	call	pkr_gate_prepare
+	movdqu	0(%rsp), %xmm0
+	movdqu	16(%rsp), %xmm1
+	movdqu	32(%rsp), %xmm2
+	movdqu	48(%rsp), %xmm3
+	movdqu	64(%rsp), %xmm4
+	movdqu	80(%rsp), %xmm5
+	movdqu	96(%rsp), %xmm6
+	movdqu	112(%rsp), %xmm7
+	mov	128(%rsp), %rdi
+	mov	136(%rsp), %rsi
+	mov	144(%rsp), %rdx
+	mov	152(%rsp), %rcx
+	mov	160(%rsp), %r8
+	mov	168(%rsp), %r9
+	mov	176(%rsp), %rax
+	add	$200, %rsp
+	jmp	.Lreload
+	.cfi_endproc
+	.size	pkr_gate, .-pkr_gate
+
+/* Leave a call: %rsp = its record, %rbx = thread state, %rax/%rdx = the
+ * values to return.  The normal return path ends here, and so does a
+ * rewind: the fault handler resumes the interrupted thread at this label
+ * with the caller's PKRU and thread pointer already restored. */
+	.globl	pkr_gate_unwind
+	.hidden	pkr_gate_unwind
+	.type	pkr_gate_unwind, @function
+	.p2align 4
+pkr_gate_unwind:
+	.cfi_startproc
+	.cfi_def_cfa %rsp, PKR_FR_RET + 8
+	.cfi_offset %rbp, -16
+	.cfi_offset %rbx, -24
+	.cfi_offset %r12, -32
+	.cfi_offset %r13, -40
+	.cfi_offset %r14, -48
+	.cfi_offset %r15, -56
+	mov	PKR_FR_PREV(%rsp), %r10
+	mov	%r10, PKR_T_TOP(%rbx)
+	mov	PKR_FR_PREV_DOM(%rsp), %r10
+	mov	%r10, PKR_T_CUR(%rbx)
+	mov	PKR_FR_SAVED_SP(%rsp), %r11
+	test	%r11, %r11
+	jz	1f
+	mov	PKR_DOM_INDEX(%r10), %r10d
+	shl	$PKR_TDOM_SHIFT, %r10
+	mov	%r11, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r10)
+1:	add	$PKR_FR_LOCALS, %rsp
+	.cfi_adjust_cfa_offset -PKR_FR_LOCALS
+	pop	%r15
+	.cfi_adjust_cfa_offset -8
+	pop	%r14
+	.cfi_adjust_cfa_offset -8
+	pop	%r13
+	.cfi_adjust_cfa_offset -8
+	pop	%r12
+	.cfi_adjust_cfa_offset -8
+	pop	%rbx
+	.cfi_adjust_cfa_offset -8
+	pop	%rbp
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	pkr_gate_unwind, .-pkr_gate_unwind
+
+/* The PKRU check failed: take the program's rights and stop. */
+	.type	pkr_gate_pkru_mismatch, @function
+pkr_gate_pkru_mismatch:
+	mov	%eax, %edi
+	mov	%ecx, %esi
+	mov	pkr_prog_pkru(%rip), %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	and	$-16, %rsp
+	call	pkr_gate_violation
+	ud2
+	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
+
 	.section .note.GNU-stack,"",@progbits

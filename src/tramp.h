@@ -1,3 +1,27 @@
+/* tramp.h - per-function trampoline stubs and the generic gate.
+ *
+ * Invariants:
+ *  - pkr_tramp_build() allocates and is called only under pkr_shim_lock
+ *    (start-up, dlopen wrapper).  Stub pages are written while
+ *    read+write, then made read+execute: never writable and executable.
+ *  - The gate (tramp.S) and pkr_gate_unwind are async-signal-safe.
+ */
 #ifndef PKR_TRAMP_H
 #define PKR_TRAMP_H
+
+#include "shim.h"
+
+#define PKR_STUB_SIZE 32
+
+/* Give each of fns[0..n) a stub (fn->stub).  Returns 0 or -1 (errno). */
+int pkr_tramp_build(struct pkr_fn *fns, size_t n);
+
+/* The gate's labels. */
+void pkr_gate(void);
+void pkr_gate_unwind(void);
+
+/* Called by the gate (C side, thread.c / fault.c). */
+void pkr_gate_prepare(struct pkr_fn *fn);
+__attribute__((noreturn)) void pkr_gate_violation(uint32_t got, uint32_t want);
+
 #endif

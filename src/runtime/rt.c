@@ -1,1 +1,235 @@
+/* rt.c - the domain runtime: the namespace's allocator, memory mappings
+ * and signal masks.  See rt.h for the invariants.
+ *
+ * Not async-signal-safe (the allocator spins on a lock); the shim's fault
+ * handler never calls into the runtime.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "rt.h"
+
+#define RT_EXPORT __attribute__((visibility("default")))
+#define BOOT_SIZE (512u << 10)
+
+static struct pkr_heap heap;
+static int domain_key = -1;
+static int allow_threads;
+/* Allocations made while the namespace's libc starts, before the shim
+ * hands over the heap.  Part of the runtime's .bss: tagged like it. */
+static char boot[BOOT_SIZE] __attribute__((aligned(64)));
+
+static struct pkr_heap *H(void)
+{
+	if (heap.narenas == 0)
+		pkr_heap_add_region(&heap, boot, sizeof boot);
+	return &heap;
+}
+
+RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg)
+{
+	H();
+	pkr_heap_add_region(&heap, cfg->heap, cfg->heap_size);
+	domain_key = cfg->pkey;
+	allow_threads = cfg->allow_threads;
+	return heap.narenas == 2 ? 0 : -1;
+}
+
+RT_EXPORT void *pkr_rt_heap_state(size_t *size)
+{
+	*size = sizeof heap;
+	return &heap;
+}
+
+/* ---- the malloc family ------------------------------------------------ */
+
+RT_EXPORT void *malloc(size_t n)
+{
+	return pkr_heap_malloc(H(), n);
+}
+
+RT_EXPORT void free(void *p)
+{
+	/* -1: a pointer from another heap (glibc bug 32026 hands the strerror
+	 * buffer across namespaces): leave it.  -2: not an allocated chunk. */
+	if (pkr_heap_free(H(), p) == -2)
+		abort();
+}
+
+RT_EXPORT void *calloc(size_t n, size_t m)
+{
+	size_t t;
+	void *p;
+
+	if (__builtin_mul_overflow(n, m, &t)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = pkr_heap_malloc(H(), t);
+	if (p)
+		memset(p, 0, t);
+	return p;
+}
+
+RT_EXPORT void *realloc(void *p, size_t n)
+{
+	return pkr_heap_realloc(H(), p, n);
+}
+
+RT_EXPORT void *reallocarray(void *p, size_t n, size_t m)
+{
+	size_t t;
+
+	if (__builtin_mul_overflow(n, m, &t)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return pkr_heap_realloc(H(), p, t);
+}
+
+RT_EXPORT int posix_memalign(void **out, size_t align, size_t n)
+{
+	void *p;
+
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	p = pkr_heap_memalign(H(), align, n);
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
+}
+
+RT_EXPORT void *aligned_alloc(size_t align, size_t n)
+{
+	return pkr_heap_memalign(H(), align, n);
+}
+
+RT_EXPORT void *memalign(size_t align, size_t n)
+{
+	return pkr_heap_memalign(H(), align, n);
+}
+
+RT_EXPORT void *valloc(size_t n)
+{
+	return pkr_heap_memalign(H(), 4096, n);
+}
+
+RT_EXPORT void *pvalloc(size_t n)
+{
+	return pkr_heap_memalign(H(), 4096, (n + 4095) & ~(size_t)4095);
+}
+
+RT_EXPORT size_t malloc_usable_size(void *p)
+{
+	return pkr_heap_usable_size(H(), p);
+}
+
+/* ---- mappings: whatever the library maps carries the domain's key ----- */
+
+RT_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long r = syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+
+	if (r == -1)
+		return MAP_FAILED;
+	if (domain_key > 0 && syscall(SYS_pkey_mprotect, r, len, prot, domain_key) != 0) {
+		int e = errno;
+		syscall(SYS_munmap, r, len);
+		errno = e;
+		return MAP_FAILED;
+	}
+	return (void *)r;
+}
+
+RT_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+RT_EXPORT int munmap(void *addr, size_t len)
+{
+	return (int)syscall(SYS_munmap, addr, len);
+}
+
+/* A moved or grown mapping keeps its key (the kernel carries it over). */
+RT_EXPORT void *mremap(void *old, size_t oldlen, size_t newlen, int flags, ...)
+{
+	void *newaddr = NULL;
+	long r;
+
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		newaddr = va_arg(ap, void *);
+		va_end(ap);
+	}
+	r = syscall(SYS_mremap, old, oldlen, newlen, flags, newaddr);
+	return r == -1 ? MAP_FAILED : (void *)r;
+}
+
+/* mprotect keeps the mapping's key; going through the raw system call
+ * keeps libc from choosing the execute-only key for PROT_EXEC pages. */
+RT_EXPORT int mprotect(void *addr, size_t len, int prot)
+{
+	if (domain_key > 0)
+		return (int)syscall(SYS_pkey_mprotect, addr, len, prot, -1);
+	return (int)syscall(SYS_mprotect, addr, len, prot);
+}
+
+/* ---- signal masks: the fault signals stay deliverable ----------------- */
+
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT };
+
+static int set_mask(int how, const sigset_t *set, sigset_t *old)
+{
+	sigset_t copy;
+
+	if (set && how != SIG_UNBLOCK) {
+		copy = *set;
+		for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
+			sigdelset(&copy, fault_signals[i]);
+		set = &copy;
+	}
+	return (int)syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
+}
+
+RT_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return set_mask(how, set, old);
+}
+
+RT_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return set_mask(how, set, old) == 0 ? 0 : errno;
+}
+
+/* ---- threads ----------------------------------------------------------- */
+
+extern int pkr_rt_ref_pthread_create(pthread_t *, const pthread_attr_t *,
+				     void *(*)(void *), void *);
+__asm__(".symver pkr_rt_ref_pthread_create, pthread_create@GLIBC_2.34");
+
+/* glibc's pthread_create writes the loader's and the creating thread's
+ * memory (program memory): it works only when the domain may write there
+ * (trusted-memory write).  Elsewhere the library gets EAGAIN, which
+ * libraries handle as "no more threads". */
+RT_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a,
+			     void *(*start)(void *), void *arg)
+{
+	if (!allow_threads)
+		return EAGAIN;
+	return pkr_rt_ref_pthread_create(t, a, start, arg);
+}

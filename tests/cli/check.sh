@@ -1,0 +1,94 @@
+# tests/cli/check.sh - `pkrewind check`: diagnostics, exit status, and the
+# warning for libraries that are not on this system.
+. "$top_srcdir/tests/cli/lib.sh"
+
+echo "three-mistakes.policy: exactly three FILE:LINE:COL errors, exit 1"
+three="$top_srcdir/tests/data/policy/three-mistakes.policy"
+if [ ! -f "$three" ]; then
+	fail "$three is missing (it belongs to the policy tests)"
+else
+	run "$PKREWIND_BIN" check "$three"
+	expect_rc 1 "pkrewind check three-mistakes.policy"
+	nerr=$(count_errors "$tmp/err")
+	if [ "$nerr" -eq 3 ]; then
+		pass "three error diagnostics"
+	else
+		fail "$nerr error diagnostics, expected 3"
+		show
+	fi
+	expect_grep "$tmp/err" "^pkrewind: $three:[0-9]+:[0-9]+: " "diagnostics name the file, line and column"
+	expect_no_grep "$tmp/out" ': ok ' "no 'ok' line for a file with errors"
+fi
+
+echo "a library that is not on this system: a warning, exit 0"
+mkdir -p "$tmp/lib"
+cat >"$tmp/missing.policy" <<POL
+# a library nobody has
+domain nowhere
+    trusted-memory read
+    library libpkrewind-no-such-lib.so.9
+POL
+run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check "$tmp/missing.policy"
+expect_rc 0 "check of a policy naming a missing library"
+# The warning points at the library line (4:5) or, until the model records
+# library positions, at its domain line (2:1).
+expect_grep "$tmp/err" "^pkrewind: $tmp/missing.policy:(4:5|2:1): warning: library 'libpkrewind-no-such-lib.so.9' not found on this system\$" \
+	"warning names the file, the line and the library"
+expect_grep "$tmp/out" "^$tmp/missing.policy: ok \\(1 domains?\\)\$" "the file is still ok"
+
+echo "library specs that exist (soname via LD_LIBRARY_PATH, path, globs) do not warn"
+: >"$tmp/lib/libpkrtest.so.1"
+cat >"$tmp/found.policy" <<POL
+domain found
+    library libpkrtest.so.1
+    library $tmp/lib/libpkrtest.so.1
+    library libpkrtes?.so.*
+    library $tmp/l*/libpkrtest.so.[0-9]
+domain notfound
+    library $tmp/lib/libpkrtest.so.2
+    library libpkrtest-[xyz].so
+    library $tmp/nodir*/libpkrtest.so.1
+POL
+run env LD_LIBRARY_PATH="$tmp/lib" "$PKREWIND_BIN" check "$tmp/found.policy"
+expect_rc 0 "check with LD_LIBRARY_PATH=$tmp/lib"
+expect_no_grep "$tmp/err" "warning: library '(libpkrtest.so.1|$tmp/lib/libpkrtest.so.1|libpkrtes\\?\\.so\\.\\*|$tmp/l\\*/libpkrtest.so.\\[0-9\\])'" \
+	"no warning for libraries that exist"
+expect_grep "$tmp/err" "warning: library '$tmp/lib/libpkrtest.so.2' not found" "warning for a missing absolute path"
+expect_grep "$tmp/err" "warning: library 'libpkrtest-\\[xyz\\].so' not found" "warning for a glob matching nothing"
+expect_grep "$tmp/err" "warning: library '$tmp/nodir\\*/libpkrtest.so.1' not found" "warning for an absolute glob matching nothing"
+expect_grep "$tmp/out" "^$tmp/found.policy: ok \\(2 domains\\)\$" "'ok (2 domains)'"
+
+run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check "$tmp/found.policy"
+expect_rc 0 "check without LD_LIBRARY_PATH"
+expect_grep "$tmp/err" "warning: library 'libpkrtest.so.1' not found" "the soname is searched in LD_LIBRARY_PATH only when it is set"
+
+echo "-q: no 'ok' lines, diagnostics still printed"
+run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check -q "$tmp/missing.policy"
+expect_rc 0 "check -q"
+if [ -s "$tmp/out" ]; then fail "check -q printed on stdout"; show; else pass "check -q prints nothing on stdout"; fi
+expect_grep "$tmp/err" "warning: library 'libpkrewind-no-such-lib.so.9'" "check -q still prints warnings"
+
+echo "several files: every file is reported, exit 1 if any has errors"
+cat >"$tmp/bad.policy" <<'POL'
+domain bad
+    library libpkrtest.so.1
+    on-fault explode
+POL
+run env LD_LIBRARY_PATH="$tmp/lib" "$PKREWIND_BIN" check "$tmp/found.policy" "$tmp/bad.policy"
+expect_rc 1 "check good.policy bad.policy"
+expect_grep "$tmp/out" "^$tmp/found.policy: ok " "the good file is reported ok"
+expect_grep "$tmp/err" "^pkrewind: $tmp/bad.policy:3:14: " "the error in the bad file is at 3:14 ('explode')"
+expect_no_grep "$tmp/out" "bad.policy: ok" "the bad file is not reported ok"
+
+echo "a file that does not exist is an error"
+run "$PKREWIND_BIN" check "$tmp/no-such.policy"
+expect_rc 1 "check of a missing file"
+expect_grep "$tmp/err" "no-such.policy" "the message names the file"
+
+echo "an empty policy is valid"
+: >"$tmp/empty.policy"
+run "$PKREWIND_BIN" check "$tmp/empty.policy"
+expect_rc 0 "check of an empty file"
+expect_grep "$tmp/out" "^$tmp/empty.policy: ok \\(0 domains\\)\$" "'ok (0 domains)'"
+
+finish
