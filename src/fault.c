@@ -278,7 +278,8 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	uint64_t calls = domain_calls(d);
 	char at[128], errbuf[40] = "";
 	const char *mem = what_memory(d, t, si);
-	uint32_t back = f->prev_dom ? f->prev_dom->pkru : PKR_PROG_PKRU;
+	/* pkr_gate_unwind restores a calling domain's PKRU itself. */
+	uint32_t back = PKR_PROG_PKRU;
 	bool abort_now;
 
 	/* The interrupted code may have run on the domain's thread block. */
