@@ -135,6 +135,14 @@ static const char *srcdir(void)
 	return s && *s ? s : ".";
 }
 
+/* The parser tidies "dir/../" out of the names it builds; a VPATH build's
+ * top_srcdir has them.  Compare the files the names designate. */
+#define ck_assert_same_file(got, want) do {					\
+	char rg_[PATH_MAX], rw_[PATH_MAX];					\
+	ck_assert_msg(realpath((got), rg_) && realpath((want), rw_) &&		\
+		      !strcmp(rg_, rw_), "'%s' is not the file '%s'", (got), (want)); \
+} while (0)
+
 static void data_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, "%s/tests/data/policy/%s", srcdir(), name);
@@ -1184,10 +1192,10 @@ START_TEST(test_include_from_disk)
 	ck_assert_uint_eq(pol->ndomains, 2);
 	ck_assert_str_eq(dom(0)->name, "zlib");
 	snprintf(want, sizeof want, "%s/tests/data/policy/inc/zlib.policy", srcdir());
-	ck_assert_str_eq(dom(0)->file, want);
+	ck_assert_same_file(dom(0)->file, want);
 	ck_assert_str_eq(dom(0)->functions[0].name, "inflate");
 	snprintf(want, sizeof want, "%s/tests/data/policy/inc/zlib-functions.inc", srcdir());
-	ck_assert_str_eq(dom(0)->functions[0].file, want);
+	ck_assert_same_file(dom(0)->functions[0].file, want);
 	ck_assert_str_eq(dom(1)->name, "lzma");
 	ck_assert_uint_eq(dom(1)->nfunctions, 2);
 	ck_assert_int_eq(pkr_policy_fault_return(dom(1), "lzma_code").value, 11);
