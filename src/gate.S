@@ -128,11 +128,19 @@ pkr_gate:
 	mov	%rsp, PKR_T_TOP(%rbx)
 	mov	%r13, PKR_T_CUR(%rbx)
 
-	/* Copy the stacked-argument window to the new stack. */
+	/* Copy the stacked-argument window to the new stack: unrolled for
+	 * the default window of 8 words, a loop for any other size. */
 	mov	PKR_DOM_ARGWORDS(%r13), %r11
 	shl	$3, %r11
 	sub	%r11, %r10
 	and	$-16, %r10
+	cmp	$64, %r11
+	jne	3f
+	.irp	k, 0, 8, 16, 24, 32, 40, 48, 56
+	mov	PKR_FR_ARGS+\k(%rsp), %r15
+	mov	%r15, \k(%r10)
+	.endr
+	jmp	4f
 3:	test	%r11, %r11
 	jz	4f
 	sub	$8, %r11

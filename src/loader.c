@@ -254,18 +254,21 @@ static int build_exports(struct pkr_domain *d)
 
 	for (size_t i = 0; i < d->nlibs; i++) {
 		if (pkr_symtab_read(d->libs[i].path, &tabs[i], err, sizeof err) != 0) {
-			pkr_log(PKR_LOG_ERROR, "domain %s: %s", d->pol->name, err);
-			while (i--)
-				pkr_symtab_free(&tabs[i]);
-			return -1;
+			/* Nothing to call: nothing to trampoline (and nothing the
+			 * program can reach in it). */
+			pkr_log(PKR_LOG_WARN, "domain %s: %s", d->pol->name, err);
+			memset(&tabs[i], 0, sizeof tabs[i]);
 		}
 		total += tabs[i].nsyms;
 	}
 	d->fns = calloc(total ? total : 1, sizeof *d->fns);
 	d->hash_size = total * 2 + 1;
 	d->hash = calloc(d->hash_size, sizeof *d->hash);
-	if (!d->fns || !d->hash)
+	if (!d->fns || !d->hash) {
+		for (size_t i = 0; i < d->nlibs; i++)
+			pkr_symtab_free(&tabs[i]);
 		return -1;
+	}
 	for (size_t i = 0; i < d->nlibs; i++) {
 		for (size_t j = 0; j < tabs[i].nsyms; j++) {
 			const struct pkr_sym *s = &tabs[i].syms[j];
