@@ -294,7 +294,7 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 		    (d->pol->max_faults && d->fault_run >= d->pol->max_faults);
 
 	where(d, pc, at, sizeof at);
-	if (!fn->fault_void && fn->fault_errno >= 0)
+	if (fn->fault_errno >= 0)
 		pkr_fmt(errbuf, sizeof errbuf, ", errno %s",
 			pkr_errno_name(fn->fault_errno) ? pkr_errno_name(fn->fault_errno) : "?");
 	if (mem && si->si_code == SEGV_PKUERR)
@@ -328,8 +328,8 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	}
 
 	if (fn->fault_void)
-		pkr_log(PKR_LOG_ERROR, "domain %s: call to %s rewound%s", d->pol->name, fn->name,
-			d->pol->on_fault == PKR_ON_FAULT_RESET ? " and the domain reset" : "");
+		pkr_log(PKR_LOG_ERROR, "domain %s: call to %s rewound%s%s", d->pol->name, fn->name,
+			errbuf, d->pol->on_fault == PKR_ON_FAULT_RESET ? "; domain reset" : "");
 	else
 		pkr_log(PKR_LOG_ERROR, "domain %s: call to %s rewound: returns %ld%s%s",
 			d->pol->name, fn->name, (long)fn->fault_value, errbuf,
@@ -340,8 +340,12 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 		die_abort();
 	}
 	/* The caller's errno, in the thread block the caller uses. */
-	if (!fn->fault_void && fn->fault_errno >= 0)
+	if (fn->fault_errno >= 0)
 		*(int *)(f->entry_tp + (uintptr_t)pkr_prog_errno_off) = fn->fault_errno;
+	/* A function returning double gets 0.0 in %xmm0 (the rest of the
+	 * vector state is the interrupted code's: caller-saved). */
+	if (uc->uc_mcontext.fpregs)
+		memset(&uc->uc_mcontext.fpregs->_xmm[0], 0, sizeof uc->uc_mcontext.fpregs->_xmm[0]);
 	pkr_wrfsbase(f->entry_tp);
 	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)(uintptr_t)f;
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)&pkr_gate_unwind;
