@@ -40,7 +40,7 @@ static uintptr_t dyn_ptr(uintptr_t base, uintptr_t v)
 	return v < base ? base + v : v;
 }
 
-static void *libc_symbol(const char *name, const char *version)
+void *pkr_libc_symbol(const char *name, const char *version)
 {
 	struct link_map *lm = NULL;
 	const ElfW(Sym) *symtab = NULL;
@@ -102,10 +102,10 @@ static void resolve_real(void)
 {
 	if (real_dlsym)
 		return;
-	real_dlopen = (void *(*)(const char *, int))libc_symbol("dlopen", "GLIBC_2.34");
-	real_dlmopen = (void *(*)(Lmid_t, const char *, int))libc_symbol("dlmopen", "GLIBC_2.34");
-	real_dlvsym = (void *(*)(void *, const char *, const char *))libc_symbol("dlvsym", "GLIBC_2.34");
-	real_dlsym = (void *(*)(void *, const char *))libc_symbol("dlsym", "GLIBC_2.34");
+	real_dlopen = (void *(*)(const char *, int))pkr_libc_symbol("dlopen", "GLIBC_2.34");
+	real_dlmopen = (void *(*)(Lmid_t, const char *, int))pkr_libc_symbol("dlmopen", "GLIBC_2.34");
+	real_dlvsym = (void *(*)(void *, const char *, const char *))pkr_libc_symbol("dlvsym", "GLIBC_2.34");
+	real_dlsym = (void *(*)(void *, const char *))pkr_libc_symbol("dlsym", "GLIBC_2.34");
 	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym) {
 		pkr_log(PKR_LOG_ERROR, "cannot find dlopen/dlmopen/dlsym/dlvsym@GLIBC_2.34 "
 			"in the C library: this glibc is not supported");

@@ -1,4 +1,4 @@
-/* tramp.S - the generic gate every trampoline stub jumps to.
+/* gate.S - the generic gate every trampoline stub jumps to.
  *
  * Async-signal-safe: no calls into libc on the fast path, no locks, no
  * allocation.  The slow path (first call of a thread into a domain) calls
@@ -280,5 +280,41 @@ pkr_gate_pkru_mismatch:
 	call	pkr_gate_violation
 	ud2
 	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
+
+/* Signal handler entries.  The kernel starts a handler with PKRU allowing
+ * key 0 only, and %fs may still point at a domain's shadow thread block
+ * (another key): before any C code runs (a stack-protector prologue reads
+ * %fs:0x28), take the program's PKRU.  %rdx (the ucontext) survives. */
+	.globl	pkr_fault_entry
+	.hidden	pkr_fault_entry
+	.type	pkr_fault_entry, @function
+	.p2align 4
+pkr_fault_entry:
+	.cfi_startproc
+	mov	%rdx, %r8
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r8, %rdx
+	jmp	pkr_fault_handler
+	.cfi_endproc
+	.size	pkr_fault_entry, .-pkr_fault_entry
+
+	.globl	pkr_signal_entry
+	.hidden	pkr_signal_entry
+	.type	pkr_signal_entry, @function
+	.p2align 4
+pkr_signal_entry:
+	.cfi_startproc
+	mov	%rdx, %r8
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r8, %rdx
+	jmp	pkr_signal_handler
+	.cfi_endproc
+	.size	pkr_signal_entry, .-pkr_signal_entry
 
 	.section .note.GNU-stack,"",@progbits
