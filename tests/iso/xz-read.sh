@@ -16,12 +16,12 @@ unset XZ_DEFAULTS XZ_OPT
 PKREWIND_TEST_TIMEOUT=30
 make_data "$tmp/data" 1048576
 
-say "xz -T1 -c without the shim"
-plain xz -T1 -c <"$tmp/data" >"$tmp/ref" 2>"$tmp/err"
+say "xz -T1 -3 -c without the shim"
+plain xz -T1 -3 -c <"$tmp/data" >"$tmp/ref" 2>"$tmp/err"
 test $st -eq 0 || { show "$tmp/err" stderr; hard_error "xz fails without the shim ($(describe_status))"; }
 
-say "xz -T1 -c under the shim (trusted-memory read): liblzma's writes must be stopped"
-shim "$policies/liblzma-read.policy" xz -T1 -c <"$tmp/data" >"$tmp/out" 2>"$tmp/err"
-write_stopped "xz -T1 -c" 'lzma_[A-Za-z0-9_]+'
+say "xz -T1 -3 -c under the shim (trusted-memory read): liblzma's writes must be stopped"
+shim "$policies/liblzma-read.policy" xz -T1 -3 -c <"$tmp/data" >"$tmp/out" 2>"$tmp/err"
+write_stopped "xz -T1 -3 -c" 'lzma_[A-Za-z0-9_]+'
 
 say "PASS"

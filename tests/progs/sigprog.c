@@ -239,6 +239,7 @@ static void t_structs(void)
 	struct pkrsig_big b;
 	struct pkrsig_small rs;
 	struct pkrsig_pair rp;
+	struct pkrsig_dd rd;
 	long want3[] = { s.a, s.b, -42 };
 	char g[96], w[96];
 
@@ -256,6 +257,11 @@ static void t_structs(void)
 	snprintf(g, sizeof g, "{%a, %ld}", rp.x, rp.n);
 	snprintf(w, sizeof w, "{%a, %ld}", -7.5, 100L);
 	report("pair_ret", g, rp.x == -7.5 && rp.n == 100, w);
+
+	rd = pkrsig_dd_ret(1.5, 0.25);
+	snprintf(g, sizeof g, "{%a, %a}", rd.x, rd.y);
+	snprintf(w, sizeof w, "{%a, %a}", 1.75, 1.25);
+	report("dd_ret", g, rd.x == 1.75 && rd.y == 1.25, w);
 }
 
 static void t_big_ret(void)
