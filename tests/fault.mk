@@ -36,6 +36,7 @@ tests_progs_ownsegv_LDFLAGS = -no-install
 FAULT_TESTS = \
 	tests/fault/classes-read.sh \
 	tests/fault/classes-write.sh \
+	tests/fault/classes-none.sh \
 	tests/fault/reset.sh \
 	tests/fault/abort.sh \
 	tests/fault/leak.sh \
@@ -52,6 +53,7 @@ EXTRA_DIST += $(FAULT_TESTS) \
 	tests/data/fault/bug2.inc \
 	tests/data/fault/rewind-read.policy \
 	tests/data/fault/rewind-write.policy \
+	tests/data/fault/rewind-none.policy \
 	tests/data/fault/reset-read.policy \
 	tests/data/fault/abort.policy \
 	tests/data/fault/maxfaults.policy

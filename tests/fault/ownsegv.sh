@@ -14,6 +14,9 @@
 #     own NULL write with no handler installed still kills it with
 #     SIGSEGV (status 139), under LD_PRELOAD and the pkrewind command, in
 #     read and write mode; the shim reports only the library's fault.
+#     Likewise its own abort(), division by zero and trap instruction end
+#     it with SIGABRT, SIGFPE and SIGILL (134, 136, 132), as without the
+#     shim.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fault/common.sh"
 
 need_pku
@@ -74,6 +77,19 @@ for mode in read write; do
 			fail "ownsegv nohandler ($how, $mode): the shim must report the library's fault only"; }
 		say "  $(describe_status)"
 	done
+done
+
+for kind in abort:134 fpe:136 trap:132; do
+	k=${kind%%:*} want=${kind#*:}
+	say "ownsegv nohandler $k: dies as without the shim"
+	plain "$progs/ownsegv" nohandler "$k" >"$tmp/out" 2>"$tmp/err"
+	test $st -eq 139 || hard_error "without the shim, ownsegv nohandler $k: $(describe_status) (the library call should have crashed first)"
+	shim "$pol" "$progs/ownsegv" nohandler "$k" >"$tmp/out" 2>"$tmp/err"
+	test $st -eq "$want" && test "$(sed -n '$p' "$tmp/out")" = crashing &&
+	test "$(grep -c 'error: fault in domain ' "$tmp/err")" -eq 1 || {
+		show "$tmp/out" stdout; show "$tmp/err" stderr
+		fail "ownsegv nohandler $k: $(describe_status), expected status $want after 'crashing', and one fault diagnostic (the library's)"; }
+	say "  $(describe_status)"
 done
 
 say "PASS"

@@ -13,10 +13,13 @@
  *          for it, "own handler ran for the library's fault";
  *       3. repeats step 1 (the handler still works after a rewind).
  *     Exit status 0 if the handler ran exactly for the two own faults.
- *   ownsegv nohandler
+ *   ownsegv nohandler [segv|abort|fpe|trap]
  *     Calls pkrbug_null_deref(NULL) (under the shim: rewound, prints its
- *     result), prints "crashing" and writes through a NULL pointer in its
- *     own code with no handler installed: the process must die of SIGSEGV.
+ *     result), prints "crashing" and then, in its own code and with no
+ *     handler installed, writes through a NULL pointer (segv, the
+ *     default), calls abort(), divides by zero or executes a trap
+ *     instruction: the process must die of SIGSEGV, SIGABRT, SIGFPE or
+ *     SIGILL as it would without the shim.
  */
 #include "config.h"
 
@@ -38,6 +41,7 @@ static volatile uintptr_t fault_addr;
 static volatile int fault_code;
 /* Hidden from the optimiser, so that the NULL write stays a write. */
 static int *volatile null_base;
+static volatile int zero, one = 1;
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
@@ -92,8 +96,8 @@ int main(int argc, char **argv)
 	int bad = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 2) {
-		fprintf(stderr, "usage: ownsegv handler|nohandler\n");
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[1], "nohandler") != 0)) {
+		fprintf(stderr, "usage: ownsegv handler|nohandler [segv|abort|fpe|trap]\n");
 		return 2;
 	}
 	if (pkrbug_ok(5) != 10) {
@@ -101,10 +105,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[1], "nohandler") == 0) {
+		const char *how = argc == 3 ? argv[2] : "segv";
+
 		bad |= library_fault();
 		printf("crashing\n");
-		null_base[OWN_OFFSET / sizeof(int)] = 1;
-		printf("survived a NULL write\n");
+		if (strcmp(how, "segv") == 0)
+			null_base[OWN_OFFSET / sizeof(int)] = 1;
+		else if (strcmp(how, "abort") == 0)
+			abort();
+		else if (strcmp(how, "fpe") == 0)
+			printf("%d\n", one / zero);
+		else if (strcmp(how, "trap") == 0)
+			__builtin_trap();
+		printf("survived (%s)\n", how);
 		return 1;
 	}
 	if (strcmp(argv[1], "handler") != 0) {
