@@ -5,7 +5,8 @@
 # shim: `bugprog all 3` passes (the policy's value and errno for every
 # call, the program's memory and signal mask unchanged), one diagnostic
 # and one "rewound" line per fault, nothing else from pkrewind, and the
-# stray writes are reported as writes into program memory.
+# stray writes are reported as writes into program memory at the address
+# the program says each bug writes first.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fault/common.sh"
 
 need_pku
@@ -31,6 +32,10 @@ for how in shim via_cmd; do
 		test "$(fault_count "$tmp/err" "$fn")" -eq 3 || fail "$how: expected 3 faults of $fn"
 		expect_in "$tmp/err" "$fn" "SIGSEGV (SEGV_PKUERR, key 0) writing 0x" "(program memory)"
 	done
+	expect_addr "$tmp/err" wild-write pkrbug_wild_write
+	expect_addr "$tmp/err" heap-overflow pkrbug_heap_overflow
+	expect_addr "$tmp/err" stack-smash pkrbug_stack_smash
+	expect_addr "$tmp/err" other-domain pkrbug_write_other
 	expect_in "$tmp/err" pkrbug_recurse "stack exhausted"
 	expect_in "$tmp/err" pkrbug_write_other "(another domain's memory)"
 	say "  11 classes x 3: ok, 33 diagnostics"

@@ -14,7 +14,10 @@
 #     fault (3 per function), nothing else from pkrewind, and each
 #     diagnostic names the function, the signal, the si_code and what was
 #     hit (program memory, unmapped memory, the stack guard page, another
-#     domain's memory); the "rewound" line states the policy's value;
+#     domain's memory) - for the stray writes at the very address the
+#     program says the bug writes first (its global, the byte after its
+#     heap block, the byte after its stack buffer, libpkrbug2's table
+#     word); the "rewound" line states the policy's value;
 #  4. PKREWIND_STATS counts 3 calls and 3 faults per function;
 #  5. the same run through the pkrewind command passes too.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fault/common.sh"
@@ -107,6 +110,10 @@ expect_in "$tmp/err" pkrbug_recurse "SIGSEGV" "stack exhausted" "at libpkrbug.so
 expect_in "$tmp/err" pkrbug_trap "SIGILL (ILL_ILLOPN)" "at libpkrbug.so+0x"
 expect_in "$tmp/err" pkrbug_divide "SIGFPE (FPE_INTDIV)" "at libpkrbug.so+0x"
 expect_in "$tmp/err" pkrbug_write_other "SIGSEGV (SEGV_PKUERR, key " "(another domain's memory)"
+expect_addr "$tmp/err" wild-write pkrbug_wild_write
+expect_addr "$tmp/err" heap-overflow pkrbug_heap_overflow
+expect_addr "$tmp/err" stack-smash pkrbug_stack_smash
+expect_addr "$tmp/err" other-domain pkrbug_write_other
 key=$(fault_line "$tmp/err" pkrbug_write_other | sed -n 's/.*SEGV_PKUERR, key \([0-9]*\)).*/\1/p')
 test -n "$key" && test "$key" -gt 0 ||
 	fail "the write into libpkrbug2's table should fault on a nonzero key, got '$key'"

@@ -18,6 +18,9 @@
 #                        (errno keep) or "" (void)
 #   only_fault_lines FILE  fail if FILE has a pkrewind line other than the
 #                        fault diagnostics and "rewound" lines
+#   expect_addr FILE CLASS FN  FN's diagnostic reports the address bugprog
+#                        printed for CLASS
+#   corrupt, same_as_plain  for the real programs on corrupted input
 
 # shellcheck source=../iso/common.sh
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
@@ -123,4 +126,13 @@ same_as_plain() {
 			cat "$tmp/calls"; exit 1; }
 	done
 	say "  $(basename "$_in"): status $_rst, $(wc -c <"$tmp/ref.out") bytes out, '$(grep -m1 . "$tmp/ref.err")': the same under the shim"
+}
+
+# expect_addr FILE CLASS FN: the first fault diagnostic for FN reports a
+# write at the address bugprog says CLASS writes first ("bugprog: CLASS
+# writes at 0x...", also in FILE).
+expect_addr() {
+	_a=$(sed -n "s/^bugprog: $2 writes at \(0x[0-9a-f]*\)\$/\1/p" "$1" | head -n 1)
+	test -n "$_a" || { show "$1" stderr; fail "bugprog did not say where $2 writes"; }
+	expect_in "$1" "$3" "writing $_a ("
 }

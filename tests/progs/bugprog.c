@@ -37,6 +37,9 @@
  * frame, the buffer in the frame of the function that calls
  * pkrbug_stack_smash, and libpkrbug2's table (another domain's memory).
  *
+ * For the classes that write, the address of the first stray write is
+ * printed on stderr: "bugprog: CLASS writes at 0x...".
+ *
  * Exit status: 0 if every check passed, 1 if any failed, 2 on a usage or
  * set-up error.
  */
@@ -337,6 +340,7 @@ static struct expect expected(const char *fn)
 /* ---- the calls -------------------------------------------------------- */
 
 static int call_errno;   /* errno right after the library call */
+static uintptr_t call_target;  /* the first address the bug writes, if known */
 
 #define CALL(expr) \
 	({ errno = SENTINEL_ERRNO; __typeof__(expr) r_ = (expr); \
@@ -344,11 +348,13 @@ static int call_errno;   /* errno right after the library call */
 
 static long call_wild_write(void)
 {
+	call_target = (uintptr_t)&globals.target;
 	return CALL(pkrbug_wild_write(&globals.target, 0xbad));
 }
 
 static long call_heap_overflow(void)
 {
+	call_target = (uintptr_t)(heap_blk[0] + heap_size[0]);
 	return CALL(pkrbug_heap_overflow(heap_blk[0], heap_size[0]));
 }
 
@@ -363,6 +369,7 @@ static __attribute__((noinline)) long call_stack_smash(void)
 
 	pattern(buf, sizeof buf, 11);
 	before = hash(1, buf, sizeof buf);
+	call_target = (uintptr_t)(buf + sizeof buf);
 	r = CALL(pkrbug_stack_smash(buf, sizeof buf));
 	if (hash(1, buf, sizeof buf) != before)
 		stack_changed = 1;
@@ -416,7 +423,10 @@ static long call_divzero(void)
 
 static long call_other_domain(void)
 {
-	return CALL(pkrbug_write_other(pkrbug2_addr() + 3, 0xbad));
+	int *p = pkrbug2_addr() + 3;
+
+	call_target = (uintptr_t)p;
+	return CALL(pkrbug_write_other(p, 0xbad));
 }
 
 static long call_masked(void)
@@ -592,9 +602,14 @@ static int run_classes(const char *spec, long iters)
 	for (size_t i = 0; i < n; i++) {
 		long k;
 
-		for (k = 0; k < iters; k++)
+		for (k = 0; k < iters; k++) {
+			call_target = 0;
 			if (check_call(list[i], msg, sizeof msg))
 				break;
+			if (k == 0 && call_target)
+				fprintf(stderr, "bugprog: %s writes at %#lx\n", list[i]->name,
+					(unsigned long)call_target);
+		}
 		if (k == iters) {
 			printf("%s: ok\n", list[i]->name);
 		} else {
