@@ -1830,15 +1830,19 @@ struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 
 	if (!d)
 		return (struct pkr_retval){ .value = -1, .err = EFAULT };
+	/* `fault-return void` without `errno` leaves errno alone (there is
+	 * no return value an errno could go with); a value without `errno`
+	 * takes the domain's errno, EFAULT by default. */
 	r = d->fault_return;
 	if (r.err == PKR_ERRNO_INHERIT)
-		r.err = EFAULT;
+		r.err = r.is_void ? PKR_ERRNO_KEEP : EFAULT;
 	if (f && f->ret.set) {
-		int domain_err = r.err;
+		int domain_err = d->fault_return.err == PKR_ERRNO_INHERIT ? EFAULT
+				 : d->fault_return.err;
 
 		r = f->ret;
 		if (r.err == PKR_ERRNO_INHERIT)
-			r.err = domain_err;
+			r.err = r.is_void ? PKR_ERRNO_KEEP : domain_err;
 	}
 	return r;
 }

@@ -63,6 +63,7 @@
 
 struct pkr_domain;
 struct pkr_heap;
+struct pkr_rt_mask;
 struct pkr_snapshot;
 
 /* One per exported function of an isolated library; a stub loads its
@@ -121,6 +122,8 @@ struct pkr_domain {
 	size_t nobjs;
 	uintptr_t rt_lo, rt_hi;       /* the runtime's own range */
 	struct pkr_heap *rt_heap;     /* the runtime's allocator state */
+	struct pkr_rt_mask *rt_masks; /* signal masks the library changed */
+	size_t rt_nmasks;
 	struct pkr_snapshot *snapshot; /* on-fault reset: state after loading */
 };
 

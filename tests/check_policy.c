@@ -507,9 +507,9 @@ START_TEST(test_lookups)
 	r = pkr_policy_fault_return(d, "plain");            /* domain default */
 	ck_assert_int_eq(r.value, -5);
 	ck_assert_int_eq(r.err, ENOMEM);
-	r = pkr_policy_fault_return(d, "nothing");
+	r = pkr_policy_fault_return(d, "nothing");          /* void: errno left alone */
 	ck_assert(r.is_void);
-	ck_assert_int_eq(r.err, ENOMEM);
+	ck_assert_int_eq(r.err, PKR_ERRNO_KEEP);
 	r = pkr_policy_fault_return(d, "v@VER_1");
 	ck_assert_int_eq(r.value, 6);
 	r = pkr_policy_fault_return(d, "unlisted");
