@@ -287,8 +287,8 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	if (d->shadow)
 		pkr_wrfsbase(f->entry_tp);
 
-	fn->faults++;
-	d->faults++;
+	__atomic_fetch_add(&fn->faults, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
 	d->fault_run = calls - d->calls_at_fault <= 1 ? d->fault_run + 1 : 1;
 	d->calls_at_fault = calls;
 	abort_now = d->pol->on_fault == PKR_ON_FAULT_ABORT ||
@@ -333,7 +333,7 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	}
 	if (d->pol->on_fault == PKR_ON_FAULT_RESET) {
 		pkr_snapshot_restore(d);
-		d->resets++;
+		__atomic_fetch_add(&d->resets, 1, __ATOMIC_RELAXED);
 	} else {
 		pkr_snapshot_unlock_heap(d, pc);
 	}

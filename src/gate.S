@@ -87,7 +87,12 @@ pkr_gate:
 	cmpq	$0, PKR_TDOM_SP(%r14)
 	je	.Lprepare
 
-	incq	PKR_FN_CALLS(%r12)
+	/* Counting is exact (locked) and costs a few cycles: only when the
+	 * counts are used (PKREWIND_STATS, max-faults). */
+	cmpb	$0, pkr_count_calls(%rip)
+	je	1f
+	lock incq PKR_FN_CALLS(%r12)
+1:
 	movq	$0, PKR_FR_SAVED_SP(%rsp)
 	mov	PKR_T_TOP(%rbx), %r10
 	mov	%r10, PKR_FR_PREV(%rsp)

@@ -276,6 +276,12 @@ static int build_exports(struct pkr_domain *d)
 			void *addr;
 
 			if (s->kind == PKR_SYM_OBJECT) {
+				char **nd = realloc(d->data_names, (d->ndata + 1) * sizeof *nd);
+				if (nd) {
+					d->data_names = nd;
+					if ((nd[d->ndata] = strdup(s->name)))
+						d->ndata++;
+				}
 				pkr_log(PKR_LOG_INFO, "domain %s: data object '%s' of %s "
 					"cannot be isolated (only functions go through "
 					"trampolines)", d->pol->name, s->name, d->libs[i].path);

@@ -37,6 +37,7 @@ size_t pkr_ndomains;
 const struct pkr_policy *pkr_policy;
 uint32_t pkr_prog_pkru = PKR_PROG_PKRU;
 int64_t pkr_prog_errno_off;
+uint8_t pkr_count_calls;
 
 static pthread_mutex_t shim_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static bool core_ready;          /* keys, threads and PKRU set up */
@@ -302,6 +303,9 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	}
 	pkr_log(PKR_LOG_DEBUG, "policy %s: %zu domains", path, p->ndomains);
 	pkr_policy = p;
+	for (size_t i = 0; i < p->ndomains; i++)
+		if (p->domains[i].max_faults)
+			pkr_count_calls = 1;     /* "in a row" needs the counts */
 	(void)argc;
 	(void)envp;
 	ensure_namespaces(argv);

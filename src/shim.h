@@ -111,6 +111,8 @@ struct pkr_domain {
 	struct pkr_fn **hash;         /* exported functions by name */
 	size_t hash_size;
 	struct pkr_fn *fns;           /* all descriptors (array) */
+	char **data_names;            /* exported data objects (not isolable) */
+	size_t ndata;
 	size_t nfns;
 	void *(*ns_uselocale)(void *);
 	int (*ns_fflush)(void *);
@@ -165,6 +167,7 @@ extern size_t pkr_ndomains;
 extern const struct pkr_policy *pkr_policy;
 extern uint32_t pkr_prog_pkru;        /* PKRU of program code: 0 */
 extern int64_t pkr_prog_errno_off;    /* program errno - thread pointer */
+extern uint8_t pkr_count_calls;       /* the gate counts calls (stats, max-faults) */
 extern __thread struct pkr_thread *pkr_tls_thread
 	__attribute__((tls_model("initial-exec")));
 
