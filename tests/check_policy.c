@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,7 +48,8 @@ static int mem_read(void *ctx, const char *path, char **buf, size_t *len)
 			size_t n = strlen(fs->files[i].text);
 
 			*buf = malloc(n + 1);
-			ck_assert_ptr_nonnull(*buf);
+			if (!*buf)
+				return ENOMEM;
 			memcpy(*buf, fs->files[i].text, n + 1);
 			*len = n;
 			return 0;
@@ -608,6 +610,11 @@ START_TEST(test_fifteen_domains)
 	snprintf(text + n, sizeof text - n, "domain d17\nlibrary lib17.so\n");
 	parse(text);
 	ck_assert_uint_eq(diags.nerrors, 1);
+	/* a 16th domain line that is a mistake of its own is not counted */
+	snprintf(text + n - 28, sizeof text - n + 28, "domain d1\nlibrary lib16.so\n");
+	parse(text);
+	ck_assert_uint_eq(diags.nerrors, 1);
+	ck_assert_str_eq(diag(0), "t.policy:31:8: duplicate domain 'd1' (first at t.policy:1)");
 }
 END_TEST
 
@@ -1173,6 +1180,173 @@ START_TEST(test_include_cycles)
 }
 END_TEST
 
+START_TEST(test_include_too_big)
+{
+	const size_t size = PKR_MAX_FILE_SIZE + 1;
+	char *big = malloc(size + 1);
+	struct memfile files[1] = { { "big.policy", big } };
+	struct memfs fs = { .files = files, .nfiles = 1 };
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, '#', size);
+	big[size] = '\0';
+	expect_error_fs("include big.policy\n", &fs, "t.policy:1:9: 'big.policy' is larger than 16 MiB");
+	free(big);
+}
+END_TEST
+
+/* Leak checks: while `counting` is set, count the heap blocks handed out
+ * and not given back.  The C library's own functions (strdup, vasprintf,
+ * realpath) come through these too. */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+
+static volatile int counting;
+static long live_blocks;
+
+void *malloc(size_t n)
+{
+	void *p = __libc_malloc(n);
+
+	if (p && counting)
+		live_blocks++;
+	return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p = __libc_calloc(n, size);
+
+	if (p && counting)
+		live_blocks++;
+	return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+	void *p = __libc_realloc(old, n);
+
+	if (counting) {
+		if (!old && p)
+			live_blocks++;
+		else if (old && n == 0)
+			live_blocks--;
+	}
+	return p;
+}
+
+void free(void *p)
+{
+	if (p && counting)
+		live_blocks--;
+	__libc_free(p);
+}
+
+static void count_start(void)
+{
+	live_blocks = 0;
+	counting = 1;
+}
+
+static long count_stop(void)
+{
+	counting = 0;
+	return live_blocks;
+}
+
+/* Parsing, with errors or without, gives back all it took once the
+ * model and the messages are freed. */
+START_TEST(test_no_leaks)
+{
+	static const struct memfile files[] = {
+		{ "a.policy", "domain a\nlibrary liba.so\nfunction f fault-return 1\ninclude b.policy\n" },
+		{ "b.policy", "function g\nheap 1M\n" },
+		{ "bad.policy", "domain x\nlibary y\ninclude bad.policy\n" },
+	};
+	struct memfs fs = { .files = files, .nfiles = 3 };
+	struct pkr_parse_env env = { mem_read, &fs };
+	struct pkr_policy *good[3], *bad[3];
+	struct pkr_diags d[3];
+	long leaked;
+	const char *text = "include a.policy\ndomain t\nlibrary libt.so\n";
+
+	/* No Check assertion while counting: they allocate. */
+	count_start();
+	for (int i = 0; i < 3; i++) {
+		pkr_diags_init(&d[i]);
+		good[i] = pkr_policy_parse("t.policy", text, strlen(text), &env, &d[i]);
+		bad[i] = pkr_policy_parse("t.policy", "include bad.policy\nbogus\n", 25, &env, &d[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!good[i] || bad[i] || d[i].nerrors != 4)
+			break;
+		pkr_policy_free(good[i]);
+		pkr_diags_free(&d[i]);
+	}
+	leaked = count_stop();
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(good[i]);
+		ck_assert_ptr_null(bad[i]);
+		ck_assert_uint_eq(d[i].nerrors, 0);     /* freed */
+	}
+	ck_assert_int_eq(leaked, 0);
+}
+END_TEST
+
+/* Memory running out in the middle of an included file: the parse fails
+ * with "out of memory" and gives back everything it held. */
+START_TEST(test_out_of_memory)
+{
+	const size_t lines = 200000;
+	char *big = malloc(lines * 24 + 64);
+	struct memfile files[1] = { { "big.policy", big } };
+	struct memfs fs = { .files = files, .nfiles = 1 };
+	struct rlimit old, low;
+	size_t n, nmsg;
+	long leaked;
+	char msg[128] = "";
+	long pages = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(big);
+	n = (size_t)sprintf(big, "domain a\nlibrary liba.so\n");
+	for (size_t i = 0; i < lines; i++)
+		n += (size_t)sprintf(big + n, "function f%zu\n", i);
+	/* Room for the included text's copy, not for the model of it. */
+	f = fopen("/proc/self/statm", "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld", &pages), 1);
+	fclose(f);
+	teardown();
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + 3 * n;
+	/* No Check assertion while counting: they allocate. */
+	count_start();
+	setrlimit(RLIMIT_AS, &low);
+	pol = pkr_policy_parse("t.policy", "include big.policy\n", 19,
+			       &(struct pkr_parse_env){ mem_read, &fs }, &diags);
+	setrlimit(RLIMIT_AS, &old);
+	nmsg = diags.n;
+	if (nmsg > 0)
+		pkr_diag_format(&diags.v[0], msg, sizeof msg);
+	pkr_diags_free(&diags);
+	leaked = count_stop();
+	ck_assert_ptr_null(pol);
+	ck_assert_uint_eq(nmsg, 1);
+	ck_assert_str_eq(msg, "t.policy: out of memory");
+	ck_assert_int_eq(leaked, 0);
+	/* and with enough memory the same policy parses */
+	parse_fs("include big.policy\n", &fs);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(dom(0)->nfunctions, lines);
+	ck_assert_ptr_nonnull(pkr_policy_function(dom(0), "f199999"));
+	free(big);
+}
+END_TEST
+
 /* Includes from disk, through pkr_policy_load. */
 START_TEST(test_include_from_disk)
 {
@@ -1439,6 +1613,10 @@ START_TEST(test_locate_env)
 	setenv("XDG_CONFIG_HOME", path, 1);
 	ck_assert_int_eq(pkr_policy_locate(buf, sizeof buf), PKR_POLICY_ENV);
 	ck_assert_str_eq(buf, getenv("PKREWIND_POLICY"));
+	/* set but empty still counts: the caller fails to read "" */
+	setenv("PKREWIND_POLICY", "", 1);
+	ck_assert_int_eq(pkr_policy_locate(buf, sizeof buf), PKR_POLICY_ENV);
+	ck_assert_str_eq(buf, "");
 }
 END_TEST
 
@@ -1535,6 +1713,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_include_depth);
 	tcase_add_test(tc, test_include_cycles);
 	tcase_add_test(tc, test_include_from_disk);
+	tcase_add_test(tc, test_include_too_big);
 	tcase_add_test(tc, test_load_missing);
 	suite_add_tcase(s, tc);
 
@@ -1550,6 +1729,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_diag_format);
 	tcase_add_test(tc, test_diags_print);
 	tcase_add_test(tc, test_parse_without_diags);
+	tcase_add_test(tc, test_no_leaks);
+	tcase_add_test(tc, test_out_of_memory);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("locate");
