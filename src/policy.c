@@ -37,6 +37,14 @@
 
 /* ==== arena ============================================================ */
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PKR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PKR_ASAN 1
+#endif
+#endif
+
 #define ARENA_CHUNK 8192
 
 struct arena_chunk {
@@ -63,6 +71,17 @@ static void *arena_alloc(struct arena *a, size_t n)
 
 	if (n > SIZE_MAX / 2)
 		arena_oom(a);
+#ifdef PKR_ASAN
+	/* One malloc per object, so that AddressSanitizer (the fuzzer's
+	 * build) sees the bounds of each. */
+	c = malloc(sizeof *c + n);
+	if (!c)
+		arena_oom(a);
+	c->size = c->used = n;
+	c->next = a->head;
+	a->head = c;
+	return c->data;
+#endif
 	n = (n + align - 1) & ~(align - 1);
 	if (!c || c->size - c->used < n) {
 		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
