@@ -276,27 +276,68 @@ static bool glob_in_search_dirs(const char *pattern)
 	return found;
 }
 
-/* Is there a file on this system that a `library` spec names? */
-static bool library_spec_found(const char *spec)
+/* What this system has for a `library` spec. */
+enum spec_status {
+	SPEC_FOUND,
+	SPEC_MISSING,
+	SPEC_LINKS_ONLY,    /* an absolute glob that names files only by
+			     * symbolic links: the shim matches it against
+			     * resolved paths, so it matches none of them */
+};
+
+/* An absolute glob.  For SPEC_LINKS_ONLY, *link and *real get (malloc'd)
+ * one file it names and the resolved path of that file. */
+static enum spec_status abs_glob_status(const char *spec, char **link, char **real)
 {
-	if (has_glob_chars(spec)) {
-		glob_t g;
-		bool found;
+	enum spec_status st = SPEC_MISSING;
+	glob_t g;
 
-		if (spec[0] != '/')
-			return glob_in_search_dirs(spec);
-		found = glob(spec, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
-		globfree(&g);
-		return found;
+	*link = *real = NULL;
+	if (glob(spec, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && st != SPEC_FOUND; i++) {
+			char *r = realpath(g.gl_pathv[i], NULL);
+
+			if (!r)         /* a dangling link: nothing to load */
+				continue;
+			if (fnmatch(spec, r, FNM_PATHNAME) == 0) {
+				st = SPEC_FOUND;
+				free(r);
+			} else if (st == SPEC_MISSING) {
+				st = SPEC_LINKS_ONLY;
+				*link = xstrdup(g.gl_pathv[i]);
+				*real = r;
+			} else {
+				free(r);
+			}
+		}
 	}
+	globfree(&g);
+	if (st != SPEC_LINKS_ONLY) {
+		free(*link);
+		free(*real);
+		*link = *real = NULL;
+	}
+	return st;
+}
+
+/* Is there a file on this system that a `library` spec names, as the
+ * shim would match it?  See abs_glob_status() for link and real. */
+static enum spec_status library_spec_status(const char *spec, char **link, char **real)
+{
+	char *p;
+
+	*link = *real = NULL;
+	if (has_glob_chars(spec) && spec[0] == '/')
+		return abs_glob_status(spec, link, real);
+	if (has_glob_chars(spec))
+		return glob_in_search_dirs(spec) ? SPEC_FOUND : SPEC_MISSING;
 	if (spec[0] == '/')
-		return is_regular_file(spec);
-	{
-		char *p = find_soname(spec);
-
-		free(p);
-		return p != NULL;
-	}
+		return is_regular_file(spec) ? SPEC_FOUND : SPEC_MISSING;
+	p = find_soname(spec);
+	if (!p)
+		return SPEC_MISSING;
+	free(p);
+	return SPEC_FOUND;
 }
 
 /* ---- help ------------------------------------------------------------- */
@@ -363,6 +404,30 @@ static int bad_option(char **argv, int opt)
 	return EXIT_USAGE;
 }
 
+/* The options of a subcommand that has one flag besides --help (`check
+ * -q`, `symbols --policy`): getopt_long returns `flag_char` for the flag,
+ * which sets *flag.  Returns -1 with optind at the first operand, else the
+ * exit status (usage printed for --help, or a bad option reported). */
+static int flag_options(int argc, char **argv, const char *optstring,
+			const struct option *opts, int flag_char, bool *flag)
+{
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+		if (c == flag_char) {
+			*flag = true;
+		} else if (c == 'h') {
+			usage(stdout);
+			return finish_stdout(0);
+		} else {
+			return bad_option(argv, c);
+		}
+	}
+	return -1;
+}
+
 /* ---- pkrewind check ---------------------------------------------------- */
 
 static void warn_missing_libraries(const struct pkr_policy *p, struct pkr_diags *d)
@@ -374,14 +439,26 @@ static void warn_missing_libraries(const struct pkr_policy *p, struct pkr_diags 
 
 		for (j = 0; j < dom->nlibraries; j++) {
 			const char *spec = dom->libraries[j];
+			const struct pkr_src_pos *at = &dom->library_pos[j];
+			char *link, *real;
 
-			if (library_spec_found(spec))
-				continue;
-			/* policy.h does not record where each `library` line
-			 * stands: point at the domain it belongs to. */
-			pkr_diags_add(d, PKR_DIAG_WARNING, dom->file ? dom->file : p->file,
-				      dom->line, 1,
-				      "library '%s' not found on this system", spec);
+			switch (library_spec_status(spec, &link, &real)) {
+			case SPEC_FOUND:
+				break;
+			case SPEC_MISSING:
+				pkr_diags_add(d, PKR_DIAG_WARNING, at->file, at->line, at->col,
+					      "library '%s' not found on this system", spec);
+				break;
+			case SPEC_LINKS_ONLY:
+				pkr_diags_add(d, PKR_DIAG_WARNING, at->file, at->line, at->col,
+					      "library '%s' matches only symbolic links here, "
+					      "such as '%s' (to '%s'); a glob that starts with "
+					      "'/' is matched against resolved paths", spec,
+					      link, real);
+				free(link);
+				free(real);
+				break;
+			}
 		}
 	}
 }
@@ -394,22 +471,10 @@ static int cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool quiet = false, any_error = false;
-	int c, i;
+	int rc, i;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return finish_stdout(0);
-		default:
-			return bad_option(argv, c);
-		}
-	}
+	if ((rc = flag_options(argc, argv, "+:qh", opts, 'q', &quiet)) >= 0)
+		return rc;
 	if (optind >= argc) {
 		pkr_log(PKR_LOG_ERROR, "check: no policy file given");
 		try_help();
@@ -431,7 +496,8 @@ static int cmd_check(int argc, char **argv)
 				pkr_log(PKR_LOG_ERROR, "%s: cannot load the policy", argv[i]);
 			any_error = true;
 		} else if (!quiet) {
-			printf("%s: ok (%zu domains)\n", argv[i], p->ndomains);
+			printf("%s: ok (%zu domain%s)\n", argv[i], p->ndomains,
+			       p->ndomains == 1 ? "" : "s");
 			fflush(stdout);
 		}
 		pkr_policy_free(p);
@@ -597,22 +663,10 @@ static int cmd_symbols(int argc, char **argv)
 	bool skeleton = false;
 	char err[512], *path;
 	const char *lib;
-	int c;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'P':
-			skeleton = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return finish_stdout(0);
-		default:
-			return bad_option(argv, c);
-		}
-	}
+	if ((rc = flag_options(argc, argv, "+:h", opts, 'P', &skeleton)) >= 0)
+		return rc;
 	if (argc - optind != 1) {
 		pkr_log(PKR_LOG_ERROR, "symbols: %s", argc - optind ?
 			"give exactly one LIBRARY" : "no LIBRARY given");
@@ -801,9 +855,21 @@ static int cmd_run(int argc, char **argv)
 
 	/* The policy: parse it completely before anything runs. */
 	if (!policy_arg) {
-		if (pkr_policy_locate(located, sizeof located) == PKR_POLICY_NONE) {
+		switch (pkr_policy_locate(located, sizeof located)) {
+		case PKR_POLICY_NONE:
 			pkr_log(PKR_LOG_ERROR, "no policy: give -p POLICY or set PKREWIND_POLICY");
 			return EXIT_NOTFOUND;
+		case PKR_POLICY_ENV:
+			/* Set counts, even empty: no falling back to another file. */
+			if (!located[0]) {
+				pkr_log(PKR_LOG_ERROR, "PKREWIND_POLICY is set but empty: it names "
+					"no policy file (unset it to use the user's or the "
+					"system's policy)");
+				return EXIT_NOTFOUND;
+			}
+			break;
+		default:
+			break;
 		}
 		policy_arg = located;
 	}

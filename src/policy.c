@@ -573,7 +573,8 @@ struct dom_builder {
 	size_t diag_pos;                /* where "no library" is inserted */
 	unsigned depth;                 /* include depth of its domain line */
 	const char **libs;
-	size_t libcap;
+	struct pkr_src_pos *libpos;     /* parallel to libs */
+	size_t libcap, libposcap;
 	struct pkr_func_policy *funcs;
 	size_t funccap;
 	struct {
@@ -1073,7 +1074,13 @@ static void parse_library(struct parser *ps, struct linectx *lc)
 	e->line = t.line;
 	e->value = b->index;
 	b->libs = vec_reserve(ps->arena, b->libs, b->d.nlibraries, &b->libcap, sizeof *b->libs);
-	b->libs[b->d.nlibraries++] = e->key;
+	b->libpos = vec_reserve(ps->arena, b->libpos, b->d.nlibraries, &b->libposcap,
+				sizeof *b->libpos);
+	b->libs[b->d.nlibraries] = e->key;
+	b->libpos[b->d.nlibraries] = (struct pkr_src_pos){
+		.file = e->file, .line = t.line, .col = t.col,
+	};
+	b->d.nlibraries++;
 }
 
 /* A keyword out of `names`; -1 after reporting `what` as unknown. */
@@ -1309,20 +1316,28 @@ static bool parse_retval_tail(struct parser *ps, struct linectx *lc, struct pkr_
 	return parse_errno(ps, lc, &r->err) && end_of_line(ps, lc);
 }
 
-/* `fault-return VALUE|void [errno E]` (the domain's default) */
+/* `fault-return VALUE|void [errno E]` (the domain's default).  Without
+ * errno, a value sets EFAULT; `void` says nothing (PKR_ERRNO_INHERIT):
+ * errno is left alone, and a function line with a value gets EFAULT. */
 static void parse_fault_return(struct parser *ps, struct linectx *lc)
 {
-	struct pkr_retval r = { .set = true, .err = EFAULT };
+	struct pkr_retval r = { .set = true, .err = PKR_ERRNO_INHERIT };
 
-	if (parse_retval(ps, lc, &r) && parse_retval_tail(ps, lc, &r))
-		ps->cur->d.fault_return = r;
+	if (!parse_retval(ps, lc, &r) || !parse_retval_tail(ps, lc, &r))
+		return;
+	if (r.err == PKR_ERRNO_INHERIT && !r.is_void)
+		r.err = EFAULT;
+	ps->cur->d.fault_return = r;
 }
 
-/* NAME of `function`: a C identifier, optionally @VERSION. */
-static bool valid_function_name(const char *s, size_t n)
+/* NAME of `function`: a C identifier, optionally @VERSION or @@VERSION
+ * (the form `pkrewind symbols` prints for a default version).  *extra
+ * gets the index of the second '@' of "@@", else 0. */
+static bool valid_function_name(const char *s, size_t n, size_t *extra)
 {
 	size_t i = 0;
 
+	*extra = 0;
 	if (n == 0 || !(s[0] == '_' || (lower(s[0]) >= 'a' && lower(s[0]) <= 'z')))
 		return false;
 	for (i = 1; i < n && s[i] != '@'; i++)
@@ -1331,8 +1346,10 @@ static bool valid_function_name(const char *s, size_t n)
 			return false;
 	if (i == n)
 		return true;
-	if (++i == n)
-		return false;          /* "name@" */
+	if (++i < n && s[i] == '@')
+		*extra = i++;
+	if (i == n)
+		return false;          /* "name@", "name@@" */
 	for (; i < n; i++)
 		if (!(s[i] == '_' || s[i] == '.' || s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
 		      (lower(s[i]) >= 'a' && lower(s[i]) <= 'z')))
@@ -1355,22 +1372,34 @@ static void parse_function(struct parser *ps, struct linectx *lc)
 	struct dom_builder *b = ps->cur;
 	struct pkr_retval r = { .set = false, .value = -1, .err = PKR_ERRNO_INHERIT };
 	struct token name, t;
-	const char *paren;
+	const char *paren, *fname;
+	size_t extra, fnlen;
 	struct hentry *e;
 
 	if (!need_arg(ps, lc, &name, "function name"))
 		return;
+	fname = name.s;
+	fnlen = name.len;
 	paren = memchr(name.s, '(', name.len);
 	if (paren) {
 		annotations_error(ps, &name, (size_t)(paren - name.s));
 		return;
 	}
-	if (!valid_function_name(name.s, name.len)) {
+	if (!valid_function_name(name.s, name.len, &extra)) {
 		tok_error(ps, &name, "invalid function name '%.*s' (expected a C identifier, "
 			  "optionally followed by @VERSION)", TOK(&name));
 		return;
 	}
-	e = htab_find(ps->arena, &ps->functions, b->index, name.s, name.len);
+	/* "f@@V" is kept as "f@V": one spelling per name. */
+	if (extra) {
+		char *one = arena_alloc(ps->arena, name.len);
+
+		memcpy(one, name.s, extra);
+		memcpy(one + extra, name.s + extra + 1, name.len - extra - 1);
+		fname = one;
+		fnlen = name.len - 1;
+	}
+	e = htab_find(ps->arena, &ps->functions, b->index, fname, fnlen);
 	if (e->key) {
 		tok_error(ps, &name, "duplicate function '%.*s' in domain '%s' (first at %s:%u)",
 			  TOK(&name), b->d.name, e->file, e->line);
@@ -1401,7 +1430,7 @@ static void parse_function(struct parser *ps, struct linectx *lc)
 			return;
 		break;
 	}
-	htab_claim(&ps->functions, e, arena_strndup(ps->arena, name.s, name.len));
+	htab_claim(&ps->functions, e, arena_strndup(ps->arena, fname, fnlen));
 	e->file = ps->stack[ps->depth].file;
 	e->line = name.line;
 	b->funcs = vec_reserve(ps->arena, b->funcs, b->d.nfunctions, &b->funccap, sizeof *b->funcs);
@@ -1720,6 +1749,7 @@ static struct pkr_policy *build_model(struct parser *ps, const char *file)
 
 		doms[i] = b->d;
 		doms[i].libraries = b->libs;
+		doms[i].library_pos = b->libpos;
 		doms[i].functions = b->funcs;
 	}
 	p->domains = doms;
@@ -1806,9 +1836,16 @@ struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
 {
 	char *buf;
 	size_t len;
-	int err = read_disk(path, &buf, &len);
+	int err;
 	struct pkr_policy *p;
 
+	if (!*path) {           /* e.g. PKREWIND_POLICY set to "" */
+		if (diags)
+			pkr_diags_add(diags, PKR_DIAG_ERROR, NULL, 0, 0,
+				      "cannot read the policy: the file name is empty");
+		return NULL;
+	}
+	err = read_disk(path, &buf, &len);
 	if (err) {
 		if (diags) {
 			if (err == EFBIG)
@@ -1833,15 +1870,49 @@ void pkr_policy_free(struct pkr_policy *p)
 
 /* ==== lookups ========================================================== */
 
+/* A lookup key: "name", "name@VER" or "name@@VER" split in two. */
+struct func_key {
+	const char *name;
+	size_t len;
+	const char *version;    /* NULL: none */
+};
+
+static struct func_key split_func_name(const char *s)
+{
+	const char *at = strchr(s, '@');
+	struct func_key k = { s, at ? (size_t)(at - s) : strlen(s), NULL };
+
+	if (at)
+		k.version = at[1] == '@' ? at + 2 : at + 1;
+	return k;
+}
+
+/* The function line whose stored name is name[0..len) followed, when
+ * `version` is not NULL, by "@" and version. */
+static const struct pkr_func_policy *find_function(const struct pkr_domain_policy *d,
+						   const char *name, size_t len,
+						   const char *version)
+{
+	for (size_t i = 0; i < d->nfunctions; i++) {
+		const char *f = d->functions[i].name;
+
+		if (strncmp(f, name, len) != 0)
+			continue;
+		if (version ? f[len] == '@' && strcmp(f + len + 1, version) == 0 : f[len] == '\0')
+			return &d->functions[i];
+	}
+	return NULL;
+}
+
 const struct pkr_func_policy *pkr_policy_function(const struct pkr_domain_policy *d,
 						   const char *name)
 {
+	struct func_key k;
+
 	if (!d || !name)
 		return NULL;
-	for (size_t i = 0; i < d->nfunctions; i++)
-		if (strcmp(d->functions[i].name, name) == 0)
-			return &d->functions[i];
-	return NULL;
+	k = split_func_name(name);
+	return find_function(d, k.name, k.len, k.version);
 }
 
 struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
@@ -1852,6 +1923,13 @@ struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 
 	if (!d)
 		return (struct pkr_retval){ .value = -1, .err = EFAULT };
+	/* A version without a line of its own: the line without a version. */
+	if (!f && fname) {
+		struct func_key k = split_func_name(fname);
+
+		if (k.version)
+			f = find_function(d, k.name, k.len, NULL);
+	}
 	/* `fault-return void` without `errno` leaves errno alone (there is
 	 * no return value an errno could go with); a value without `errno`
 	 * takes the domain's errno, EFAULT by default. */
@@ -1874,6 +1952,24 @@ static bool is_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* Do two absolute paths name the same file?  Equal strings do; else each
+ * side is resolved with realpath(3) (symbolic links, "." and "..") and a
+ * side that cannot be resolved (no such file) is taken as written.
+ * errno is left as it was. */
+static bool same_file(const char *spec, const char *path)
+{
+	char rspec[PATH_MAX], rpath[PATH_MAX];
+	const char *a, *b;
+	int saved = errno;
+
+	if (strcmp(spec, path) == 0)
+		return true;
+	a = realpath(spec, rspec) ? rspec : spec;
+	b = realpath(path, rpath) ? rpath : path;
+	errno = saved;
+	return strcmp(a, b) == 0;
+}
+
 bool pkr_policy_library_matches(const char *spec, const char *path, const char *soname)
 {
 	const char *base;
@@ -1887,7 +1983,7 @@ bool pkr_policy_library_matches(const char *spec, const char *path, const char *
 	if (spec[0] == '/') {
 		if (is_glob(spec))
 			return fnmatch(spec, path, FNM_PATHNAME) == 0;
-		return strcmp(spec, path) == 0;
+		return *path && same_file(spec, path);
 	}
 	if (is_glob(spec))
 		return (soname && fnmatch(spec, soname, FNM_PATHNAME) == 0) ||

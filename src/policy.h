@@ -9,8 +9,9 @@
  *    yields no model (fail closed).
  *  - The model is immutable after parsing and owned by one allocation
  *    arena; pkr_policy_free() releases all of it.
- *  - Not async-signal-safe (allocates).  Called at start-up and by the
- *    command, never from a signal handler.  Takes no locks.
+ *  - Not async-signal-safe (allocates; pkr_policy_library_matches()
+ *    calls realpath(3)).  Called at start-up and by the command, never
+ *    from a signal handler.  Takes no locks.
  *
  * The contract for the language is man/pkrewind.policy.5.
  */
@@ -51,15 +52,24 @@ enum pkr_on_fault {
 };
 
 /* What a faulting call returns to the program. */
-#define PKR_ERRNO_INHERIT (-1)   /* function: use the domain's errno */
+#define PKR_ERRNO_INHERIT (-1)   /* no errno given: see struct pkr_retval */
 #define PKR_ERRNO_KEEP    (-2)   /* `errno keep`: leave the program's errno alone */
 struct pkr_retval {
 	bool is_void;        /* `fault-return void`: %rax is left 0 */
 	bool set;            /* a fault-return was given on this line */
 	int64_t value;       /* returned in %rax */
 	int err;             /* errno value, PKR_ERRNO_INHERIT or PKR_ERRNO_KEEP;
-			      * a domain's is never INHERIT: EFAULT unless the
-			      * fault-return line names an errno */
+			      * a domain's is EFAULT unless its fault-return
+			      * line names an errno, INHERIT after `void`
+			      * without errno (errno left alone; functions
+			      * with a value then get EFAULT) */
+};
+
+/* Where a token stands: file name (arena string), 1-based line and byte
+ * column. */
+struct pkr_src_pos {
+	const char *file;
+	unsigned line, col;
 };
 
 struct pkr_func_policy {
@@ -74,6 +84,9 @@ struct pkr_domain_policy {
 	const char *file;           /* where `domain NAME` stands */
 	unsigned line;
 	const char *const *libraries;   /* soname, absolute path or glob */
+	const struct pkr_src_pos *library_pos;   /* parallel to libraries: where
+						  * each SPEC stands (its file
+						  * may be an included one) */
 	size_t nlibraries;
 	enum pkr_trust trust;
 	enum pkr_on_fault on_fault;
@@ -138,24 +151,34 @@ struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t le
 				    const struct pkr_parse_env *env,
 				    struct pkr_diags *diags);
 
-/* Read `path` from disk and parse it. */
+/* Read `path` from disk and parse it.  An empty path is an error. */
 struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags);
 
 void pkr_policy_free(struct pkr_policy *p);
 
-/* Lookups on a parsed model. */
+/* Lookups on a parsed model.  A name is "NAME", "NAME@VERSION" or
+ * "NAME@@VERSION" (the policy stores the last as "NAME@VERSION").
+ * pkr_policy_function() finds the line for exactly that name and
+ * version: "foo" does not find "foo@V1", nor "foo@V1" "foo". */
 const struct pkr_func_policy *pkr_policy_function(const struct pkr_domain_policy *d,
 						   const char *name);
-/* The effective fault return of `fname` in `d` (function line, else domain
- * default); err resolved (never PKR_ERRNO_INHERIT).  Names are compared
- * exactly as written, "@VERSION" included. */
+/* The effective fault return of `fname` in `d`: the line for fname, else
+ * (fname with a version) the line for NAME without a version, else the
+ * domain default.  err is resolved (never PKR_ERRNO_INHERIT): `void`
+ * without errno is PKR_ERRNO_KEEP, a value without errno takes the
+ * domain's errno (EFAULT when the domain names none).  For a versioned
+ * symbol, pass "NAME@VERSION": a bare "NAME" never finds a versioned line. */
 struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 					  const char *fname);
 /* true when library spec `spec` names the object whose path is `path`
  * and whose DT_SONAME is `soname` (may be NULL).  A soname matches the
- * soname or the basename of path; an absolute path matches path exactly;
- * a glob (* ? [) matches, with fnmatch(FNM_PATHNAME), the full path when
- * it starts with '/', else the soname or the basename. */
+ * soname or the basename of path; an absolute path matches path when the
+ * strings are equal or when both name the same file once realpath(3) has
+ * resolved them (a side that does not resolve is compared as written: a
+ * symbolic link to path matches it); a glob (* ? [) matches, with
+ * fnmatch(FNM_PATHNAME), the full path as given when it starts with '/',
+ * else the soname or the basename.  Reads the file system for absolute
+ * paths (lstat/readlink through realpath); leaves errno alone. */
 bool pkr_policy_library_matches(const char *spec, const char *path, const char *soname);
 
 /* Keyword spellings, for messages and man pages. */

@@ -308,6 +308,13 @@ START_TEST(test_sizes_ok)
 		{ "heap 256MiB", 0, 256ull << 20 },
 		{ "heap 1024k", 0, 1ull << 20 },
 		{ "heap 64kB", 0, 64ull << 10 },
+		{ "heap 64k", 0, 64ull << 10 },                 /* the forms of 64 KiB */
+		{ "heap 64KB", 0, 64ull << 10 },
+		{ "heap 64KiB", 0, 64ull << 10 },
+		{ "heap 64kiB", 0, 64ull << 10 },
+		{ "heap 1MB", 0, 1ull << 20 },
+		{ "heap 1mB", 0, 1ull << 20 },
+		{ "heap 1GB", 0, 1ull << 30 },
 		{ "heap 0064K", 0, 64ull << 10 },
 		{ "stack 64K", 1, 64ull << 10 },                /* lower limit */
 		{ "stack 1G", 1, 1ull << 30 },                  /* upper limit */
@@ -374,7 +381,9 @@ START_TEST(test_values_ok)
 		ck_assert_msg(d->fault_return.value == cases[i].want, "%s", cases[i].value);
 		ck_assert_int_eq(d->fault_return.is_void, cases[i].is_void);
 		ck_assert(d->fault_return.set);
-		ck_assert_int_eq(d->fault_return.err, EFAULT);
+		/* `void` without errno names none; a value means EFAULT */
+		ck_assert_int_eq(d->fault_return.err,
+				 cases[i].is_void ? PKR_ERRNO_INHERIT : EFAULT);
 		ck_assert_msg(d->functions[0].ret.value == cases[i].want, "%s", cases[i].value);
 		ck_assert_int_eq(d->functions[0].ret.is_void, cases[i].is_void);
 		ck_assert_int_eq(d->functions[0].ret.err, PKR_ERRNO_INHERIT);
@@ -466,6 +475,50 @@ START_TEST(test_function_names)
 }
 END_TEST
 
+/* `NAME@@VERSION`, as `pkrewind symbols` prints a default version, is
+ * `NAME@VERSION`: stored with one '@', found by it, a duplicate of it. */
+START_TEST(test_function_default_version)
+{
+	static const struct {
+		const char *written, *stored;
+	} cases[] = {
+		{ "lzma_code@@XZ_5.0", "lzma_code@XZ_5.0" },
+		{ "g@@GLIBC_2.2.5", "g@GLIBC_2.2.5" },
+		{ "h@@V-1.0", "h@V-1.0" },
+		{ "_x@@a", "_x@a" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct pkr_retval r;
+
+		snprintf(text, sizeof text, D "fault-return 9\nfunction %s fault-return 7 errno EIO\n",
+			 cases[i].written);
+		expect_ok(text);
+		ck_assert_uint_eq(dom(0)->nfunctions, 1);
+		ck_assert_str_eq(dom(0)->functions[0].name, cases[i].stored);
+		ck_assert_uint_eq(dom(0)->functions[0].line, 4);
+		ck_assert_ptr_eq(pkr_policy_function(dom(0), cases[i].stored),
+				 &dom(0)->functions[0]);
+		/* looked up by either spelling */
+		ck_assert_ptr_eq(pkr_policy_function(dom(0), cases[i].written),
+				 &dom(0)->functions[0]);
+		r = pkr_policy_fault_return(dom(0), cases[i].stored);
+		ck_assert_int_eq(r.value, 7);
+		ck_assert_int_eq(r.err, EIO);
+	}
+	/* one name, two spellings: a duplicate either way round */
+	expect_error(D "function f@V\nfunction f@@V fault-return 2\n",
+		     "t.policy:4:10: duplicate function 'f@@V' in domain 'a' (first at t.policy:3)");
+	expect_error(D "function f@@V\nfunction f@V fault-return 2\n",
+		     "t.policy:4:10: duplicate function 'f@V' in domain 'a' (first at t.policy:3)");
+	/* ... but not the name without a version */
+	expect_ok(D "function f\nfunction f@@V\n");
+	ck_assert_str_eq(dom(0)->functions[0].name, "f");
+	ck_assert_str_eq(dom(0)->functions[1].name, "f@V");
+}
+END_TEST
+
 START_TEST(test_lookups)
 {
 	const struct pkr_domain_policy *d;
@@ -481,13 +534,20 @@ START_TEST(test_lookups)
 		  "function plain\n"
 		  "function nothing fault-return void\n"
 		  "function v@VER_1 fault-return 6\n"
+		  "function p fault-return 10\n"
+		  "function p@V2 fault-return 11 errno EIO\n"
 		  "domain b\n"
 		  "library libb.so\n"
 		  "function x fault-return 7\n"
 		  "domain c\n"
 		  "library libc.so\n"
 		  "fault-return void errno keep\n"
-		  "function y fault-return 8\n");
+		  "function y fault-return 8\n"
+		  "domain d\n"
+		  "library libd.so\n"
+		  "fault-return void\n"
+		  "function w fault-return 9\n"
+		  "function u fault-return void\n");
 	d = dom(0);
 	f = pkr_policy_function(d, "own");
 	ck_assert_ptr_nonnull(f);
@@ -523,6 +583,29 @@ START_TEST(test_lookups)
 	ck_assert_int_eq(r.value, -5);
 	ck_assert_int_eq(r.err, ENOMEM);
 
+	/* versions: a line with the version wins, else the line without one */
+	ck_assert_ptr_null(pkr_policy_function(d, "inherit@VER_9"));
+	ck_assert_ptr_eq(pkr_policy_function(d, "v@@VER_1"), pkr_policy_function(d, "v@VER_1"));
+	ck_assert_ptr_null(pkr_policy_function(d, "v@VER_2"));
+	ck_assert_ptr_null(pkr_policy_function(d, "v@"));
+	ck_assert_ptr_null(pkr_policy_function(d, "p@V"));
+	ck_assert_ptr_null(pkr_policy_function(d, "p@V22"));
+	r = pkr_policy_fault_return(d, "inherit@VER_9");     /* "inherit" */
+	ck_assert_int_eq(r.value, 3);
+	ck_assert_int_eq(r.err, ENOMEM);
+	r = pkr_policy_fault_return(d, "v@@VER_1");
+	ck_assert_int_eq(r.value, 6);
+	r = pkr_policy_fault_return(d, "v@VER_2");           /* no "v" line */
+	ck_assert_int_eq(r.value, -5);
+	r = pkr_policy_fault_return(d, "p@V2");
+	ck_assert_int_eq(r.value, 11);
+	ck_assert_int_eq(r.err, EIO);
+	r = pkr_policy_fault_return(d, "p@V3");
+	ck_assert_int_eq(r.value, 10);
+	ck_assert_int_eq(r.err, ENOMEM);
+	r = pkr_policy_fault_return(d, "p");
+	ck_assert_int_eq(r.value, 10);
+
 	d = dom(1);                                         /* default -1 EFAULT */
 	r = pkr_policy_fault_return(d, "x");
 	ck_assert_int_eq(r.value, 7);
@@ -539,6 +622,20 @@ START_TEST(test_lookups)
 	ck_assert(!r.is_void);
 	ck_assert_int_eq(r.err, PKR_ERRNO_KEEP);
 	r = pkr_policy_fault_return(d, "z");
+	ck_assert(r.is_void);
+	ck_assert_int_eq(r.err, PKR_ERRNO_KEEP);
+
+	/* `fault-return void` without errno: errno left alone, and a
+	 * function with a value gets EFAULT (the domain names no errno) */
+	d = dom(3);
+	r = pkr_policy_fault_return(d, "unlisted");
+	ck_assert(r.is_void);
+	ck_assert_int_eq(r.err, PKR_ERRNO_KEEP);
+	r = pkr_policy_fault_return(d, "w");
+	ck_assert(!r.is_void);
+	ck_assert_int_eq(r.value, 9);
+	ck_assert_int_eq(r.err, EFAULT);
+	r = pkr_policy_fault_return(d, "u");
 	ck_assert(r.is_void);
 	ck_assert_int_eq(r.err, PKR_ERRNO_KEEP);
 }
@@ -576,10 +673,14 @@ START_TEST(test_library_matches)
 	ck_assert(!pkr_policy_library_matches("lzma.so.5", lz, "liblzma.so.5"));
 	ck_assert(!pkr_policy_library_matches("liblzma.so.5", NULL, NULL));
 	ck_assert(pkr_policy_library_matches("liblzma.so.5", NULL, "liblzma.so.5"));
-	/* absolute path: exactly the path */
+	/* absolute path: the same path (files that need not exist; see
+	 * test_library_symlinks for paths that differ but name one file) */
 	ck_assert(pkr_policy_library_matches(lz, lz, "liblzma.so.5"));
-	ck_assert(!pkr_policy_library_matches("/lib/x86_64-linux-gnu/liblzma.so.5", lz, "liblzma.so.5"));
-	ck_assert(!pkr_policy_library_matches("/usr/lib/x86_64-linux-gnu/", lz, NULL));
+	ck_assert(pkr_policy_library_matches("/nonexistent/pkr/liba.so", "/nonexistent/pkr/liba.so", NULL));
+	ck_assert(!pkr_policy_library_matches("/nonexistent/pkr/liba.so", "/nonexistent/pkr/libb.so", "liba.so"));
+	ck_assert(!pkr_policy_library_matches("/nonexistent/pkr/liba.so", "/nonexistent/liba.so", NULL));
+	ck_assert(!pkr_policy_library_matches("/nonexistent/pkr/", "/nonexistent/pkr/liba.so", NULL));
+	ck_assert(!pkr_policy_library_matches("/nonexistent/pkr/liba.so", NULL, "liba.so"));
 	/* glob without '/': soname or basename */
 	ck_assert(pkr_policy_library_matches("liblzma.so.*", lz, NULL));
 	ck_assert(pkr_policy_library_matches("liblzma.so.*", "/x/other.so", "liblzma.so.5"));
@@ -594,6 +695,155 @@ START_TEST(test_library_matches)
 	/* nothing */
 	ck_assert(!pkr_policy_library_matches("", lz, "liblzma.so.5"));
 	ck_assert(!pkr_policy_library_matches(NULL, lz, "liblzma.so.5"));
+}
+END_TEST
+
+/* An absolute spec and the loaded object's path name the same file
+ * through symbolic links: the shim passes realpath()s, a policy names
+ * e.g. the soname link /usr/lib/x86_64-linux-gnu/liblzma.so.5. */
+START_TEST(test_library_symlinks)
+{
+	char dir[] = "/tmp/pkr-policy-XXXXXX";
+	char real[PATH_MAX], soname_link[PATH_MAX], dev_link[PATH_MAX], dirlink[PATH_MAX];
+	char via_dirlink[PATH_MAX], dotdot[PATH_MAX], other[PATH_MAX], hard[PATH_MAX];
+	char dangling[PATH_MAX], missing[PATH_MAX], glob[PATH_MAX], sys[PATH_MAX];
+	char physical[PATH_MAX];
+	const char *lz = "/usr/lib/x86_64-linux-gnu/liblzma.so.5";
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(real, sizeof real, "%s/libpkr.so.1.2.3", dir);
+	snprintf(soname_link, sizeof soname_link, "%s/libpkr.so.1", dir);
+	snprintf(dev_link, sizeof dev_link, "%s/libpkr.so", dir);
+	snprintf(dirlink, sizeof dirlink, "%s/lib64", dir);
+	snprintf(via_dirlink, sizeof via_dirlink, "%s/lib64/libpkr.so.1", dir);
+	/* "/tmp/pkr-policy-X/../pkr-policy-X/libpkr.so.1.2.3" */
+	snprintf(dotdot, sizeof dotdot, "%s/../%s/libpkr.so.1.2.3", dir, strrchr(dir, '/') + 1);
+	snprintf(other, sizeof other, "%s/libother.so.1", dir);
+	snprintf(hard, sizeof hard, "%s/libhard.so.1", dir);
+	snprintf(dangling, sizeof dangling, "%s/libgone.so.1", dir);
+	snprintf(missing, sizeof missing, "%s/libgone.so.1.0", dir);
+	fd = open(real, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fd = open(other, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(symlink("libpkr.so.1.2.3", soname_link), 0);   /* relative */
+	ck_assert_int_eq(symlink(soname_link, dev_link), 0);           /* a chain */
+	ck_assert_int_eq(symlink(".", dirlink), 0);
+	ck_assert_int_eq(link(real, hard), 0);
+	ck_assert_int_eq(symlink("libgone.so.1.0", dangling), 0);
+
+	/* the spec is the link, the path the resolved file (the shim's case) */
+	ck_assert(pkr_policy_library_matches(soname_link, real, "libpkr.so.1"));
+	ck_assert(pkr_policy_library_matches(dev_link, real, NULL));
+	ck_assert(pkr_policy_library_matches(via_dirlink, real, NULL));
+	ck_assert(pkr_policy_library_matches(dotdot, real, NULL));
+	/* ".." after a link is the link target's parent, as for open(2) */
+	snprintf(physical, sizeof physical, "%s/lib64/../libpkr.so.1.2.3", dir);
+	ck_assert(!pkr_policy_library_matches(physical, real, NULL));
+	/* ... or the other way round, or links on both sides */
+	ck_assert(pkr_policy_library_matches(real, soname_link, NULL));
+	ck_assert(pkr_policy_library_matches(dev_link, via_dirlink, NULL));
+	/* another file, a hard link (another path), a dangling link */
+	ck_assert(!pkr_policy_library_matches(soname_link, other, "libpkr.so.1"));
+	ck_assert(!pkr_policy_library_matches(other, real, NULL));
+	ck_assert(!pkr_policy_library_matches(hard, real, NULL));
+	ck_assert(!pkr_policy_library_matches(dangling, missing, NULL));
+	ck_assert(pkr_policy_library_matches(dangling, dangling, NULL));
+	/* a directory is not the file in it */
+	ck_assert(!pkr_policy_library_matches(dirlink, real, NULL));
+	/* an absolute glob is matched against the path as given */
+	snprintf(glob, sizeof glob, "%s/libpkr.so.[0-9]", dir);
+	ck_assert(!pkr_policy_library_matches(glob, real, NULL));
+	ck_assert(pkr_policy_library_matches(glob, soname_link, NULL));
+	snprintf(glob, sizeof glob, "%s/libpkr.so.[0-9]*", dir);
+	ck_assert(pkr_policy_library_matches(glob, real, NULL));
+	/* errno is left alone, also when realpath fails */
+	errno = EINTR;
+	ck_assert(!pkr_policy_library_matches(dangling, "/nonexistent/pkr/x.so", NULL));
+	ck_assert_int_eq(errno, EINTR);
+
+	/* The system's own soname link, where it is one (Debian: liblzma.so.5
+	 * -> liblzma.so.5.4.x). */
+	if (realpath(lz, sys) && strcmp(sys, lz) != 0) {
+		ck_assert(pkr_policy_library_matches(lz, sys, "liblzma.so.5"));
+		ck_assert(!pkr_policy_library_matches(lz, real, "liblzma.so.5"));
+	}
+
+	ck_assert_int_eq(unlink(dangling), 0);
+	ck_assert_int_eq(unlink(hard), 0);
+	ck_assert_int_eq(unlink(dirlink), 0);
+	ck_assert_int_eq(unlink(dev_link), 0);
+	ck_assert_int_eq(unlink(soname_link), 0);
+	ck_assert_int_eq(unlink(other), 0);
+	ck_assert_int_eq(unlink(real), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* Where each library SPEC stands, included files too. */
+START_TEST(test_library_pos)
+{
+	static const struct memfile files[] = {
+		{ "sub/libs.inc", "# more\n\tlibrary libinc.so.1\n  library  /opt/x/libj.so\n" },
+	};
+	struct memfs fs = { .files = files, .nfiles = 1 };
+	const struct pkr_domain_policy *d;
+
+	parse_fs("domain a\n"
+		 "library liba.so.1\n"
+		 "    library\t/usr/lib/libb.so.2 # comment\n"
+		 "include sub/libs.inc\n"
+		 "\r\n"
+		 "\tlibrary lib[cd]*.so\r\n"
+		 "domain b\n"
+		 "heap 1M\n"
+		 "  library libe.so\n", &fs);
+	ck_assert_msg(pol != NULL, "%s", diags.n ? diag(0) : "");
+	d = dom(0);
+	ck_assert_uint_eq(d->nlibraries, 5);
+	ck_assert_ptr_nonnull(d->library_pos);
+	static const struct {
+		const char *spec, *file;
+		unsigned line, col;
+	} want[] = {
+		{ "liba.so.1", "t.policy", 2, 9 },
+		{ "/usr/lib/libb.so.2", "t.policy", 3, 13 },
+		{ "libinc.so.1", "sub/libs.inc", 2, 10 },
+		{ "/opt/x/libj.so", "sub/libs.inc", 3, 12 },
+		{ "lib[cd]*.so", "t.policy", 6, 10 },
+	};
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_str_eq(d->libraries[i], want[i].spec);
+		ck_assert_str_eq(d->library_pos[i].file, want[i].file);
+		ck_assert_uint_eq(d->library_pos[i].line, want[i].line);
+		ck_assert_uint_eq(d->library_pos[i].col, want[i].col);
+	}
+	ck_assert_str_eq(d->file, "t.policy");
+	d = dom(1);
+	ck_assert_uint_eq(d->nlibraries, 1);
+	ck_assert_str_eq(d->library_pos[0].file, "t.policy");
+	ck_assert_uint_eq(d->library_pos[0].line, 9);
+	ck_assert_uint_eq(d->library_pos[0].col, 11);
+
+	/* many libraries: the positions grow with the names */
+	char text[8192];
+	size_t n = (size_t)snprintf(text, sizeof text, "domain many\n");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%*slibrary lib%d.so\n", i % 7, "", i);
+	expect_ok(text);
+	d = dom(0);
+	ck_assert_uint_eq(d->nlibraries, 100);
+	for (int i = 0; i < 100; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "lib%d.so", i);
+		ck_assert_str_eq(d->libraries[i], name);
+		ck_assert_uint_eq(d->library_pos[i].line, (unsigned)i + 2);
+		ck_assert_uint_eq(d->library_pos[i].col, (unsigned)(i % 7) + 9);
+	}
 }
 END_TEST
 
@@ -725,6 +975,12 @@ static const struct error_case {
 	{ T(D "heap 64Ki\n"), "t.policy:3:6: invalid size '64Ki' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
 	{ T(D "heap 64KiBB\n"), "t.policy:3:6: invalid size '64KiBB' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
 	{ T(D "heap 64iB\n"), "t.policy:3:6: invalid size '64iB' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
+	{ T(D "heap 65536iB\n"), "t.policy:3:6: invalid size '65536iB' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
+	{ T(D "heap 64Kb\n"), "t.policy:3:6: invalid size '64Kb' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
+	{ T(D "heap 64KIB\n"), "t.policy:3:6: invalid size '64KIB' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
+	{ T(D "heap 64kib\n"), "t.policy:3:6: invalid size '64kib' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
+	{ T(D "heap 65536b\n"), "t.policy:3:6: invalid size '65536b' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
+	{ T(D "heap 1T\n"), "t.policy:3:6: invalid size '1T' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
 	{ T(D "heap M\n"), "t.policy:3:6: invalid size 'M' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
 	{ T(D "heap -64M\n"), "t.policy:3:6: invalid size '-64M' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
 	{ T(D "heap 64M#c\n"), "t.policy:3:6: invalid size '64M#c' for 'heap' (expected a number with an optional K, M or G suffix, e.g. 64M)" },
@@ -781,7 +1037,11 @@ static const struct error_case {
 	{ T(D "function a-b\n"), "t.policy:3:10: invalid function name 'a-b' (expected a C identifier, optionally followed by @VERSION)" },
 	{ T(D "function a.b\n"), "t.policy:3:10: invalid function name 'a.b' (expected a C identifier, optionally followed by @VERSION)" },
 	{ T(D "function f@\n"), "t.policy:3:10: invalid function name 'f@' (expected a C identifier, optionally followed by @VERSION)" },
-	{ T(D "function f@@V\n"), "t.policy:3:10: invalid function name 'f@@V' (expected a C identifier, optionally followed by @VERSION)" },
+	{ T(D "function f@@\n"), "t.policy:3:10: invalid function name 'f@@' (expected a C identifier, optionally followed by @VERSION)" },
+	{ T(D "function f@@@V\n"), "t.policy:3:10: invalid function name 'f@@@V' (expected a C identifier, optionally followed by @VERSION)" },
+	{ T(D "function f@V@@W\n"), "t.policy:3:10: invalid function name 'f@V@@W' (expected a C identifier, optionally followed by @VERSION)" },
+	{ T(D "function @@V\n"), "t.policy:3:10: invalid function name '@@V' (expected a C identifier, optionally followed by @VERSION)" },
+	{ T(D "function f@@V(int)\n"), "t.policy:3:14: argument annotations are not supported yet" },
 	{ T(D "function f@V@W\n"), "t.policy:3:10: invalid function name 'f@V@W' (expected a C identifier, optionally followed by @VERSION)" },
 	{ T(D "function @V\n"), "t.policy:3:10: invalid function name '@V' (expected a C identifier, optionally followed by @VERSION)" },
 	{ T(D "function f\nfunction f fault-return 2\n"), "t.policy:4:10: duplicate function 'f' in domain 'a' (first at t.policy:3)" },
@@ -862,6 +1122,13 @@ START_TEST(test_empty_and_comments)
 	expect_ok("domain a\nlibrary lib#1.so\n");         /* '#' inside a token */
 	ck_assert_str_eq(dom(0)->libraries[0], "lib#1.so");
 	expect_ok("domain\ta\t# tabs\nlibrary\t\tx\t\n");
+	/* '#' starts a comment only where a token would start */
+	expect_ok("domain a #c\n\tlibrary x\t#c\n  heap 1M #c #d\n#\n");
+	ck_assert_str_eq(dom(0)->libraries[0], "x");
+	ck_assert_uint_eq(dom(0)->heap, 1u << 20);
+	expect_error(D "heap#1M\n", "t.policy:3:1: unknown directive 'heap#1M'");
+	expect_error("domain a#b\nlibrary x\n", "t.policy:1:8: invalid domain name 'a#b' "
+		     "(letters, digits, '_', '.' and '-', starting with a letter or '_')");
 	expect_ok("# caf\xc3\xa9 \xff\x01 bytes in a comment\ndomain a\nlibrary x\n");
 }
 END_TEST
@@ -1417,6 +1684,12 @@ START_TEST(test_load_missing)
 	pol = pkr_policy_load("/", &diags);
 	ck_assert_ptr_null(pol);
 	ck_assert_str_eq(diag(0), "/: cannot read the policy: Is a directory");
+	/* an empty name (PKREWIND_POLICY set to ""): no "FILE:" to print */
+	pkr_diags_free(&diags);
+	pol = pkr_policy_load("", &diags);
+	ck_assert_ptr_null(pol);
+	ck_assert_uint_eq(diags.nerrors, 1);
+	ck_assert_str_eq(diag(0), "cannot read the policy: the file name is empty");
 }
 END_TEST
 
@@ -1738,9 +2011,12 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_errno_ok);
 	tcase_add_test(tc, test_errno_tables);
 	tcase_add_test(tc, test_function_names);
+	tcase_add_test(tc, test_function_default_version);
 	tcase_add_test(tc, test_lookups);
 	tcase_add_test(tc, test_library_forms);
 	tcase_add_test(tc, test_library_matches);
+	tcase_add_test(tc, test_library_symlinks);
+	tcase_add_test(tc, test_library_pos);
 	tcase_add_test(tc, test_fifteen_domains);
 	tcase_add_test(tc, test_domain_names);
 	suite_add_tcase(s, tc);

@@ -30,11 +30,34 @@ domain nowhere
 POL
 run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check "$tmp/missing.policy"
 expect_rc 0 "check of a policy naming a missing library"
-# The warning points at the library line (4:5) or, until the model records
-# library positions, at its domain line (2:1).
-expect_grep "$tmp/err" "^pkrewind: $tmp/missing.policy:(4:5|2:1): warning: library 'libpkrewind-no-such-lib.so.9' not found on this system\$" \
-	"warning names the file, the line and the library"
-expect_grep "$tmp/out" "^$tmp/missing.policy: ok \\(1 domains?\\)\$" "the file is still ok"
+# The warning points at the library's SPEC: line 4, column 13.
+expect_grep "$tmp/err" "^pkrewind: $tmp/missing.policy:4:13: warning: library 'libpkrewind-no-such-lib.so.9' not found on this system\$" \
+	"warning names the file, the line and column of the SPEC, and the library"
+expect_grep "$tmp/out" "^$tmp/missing.policy: ok \\(1 domain\\)\$" "the file is still ok, 'ok (1 domain)'"
+
+echo "a library added by an include inside a domain: the warning names the included file"
+mkdir -p "$tmp/inc"
+cat >"$tmp/inc/more.inc" <<POL
+# libraries of the including domain
+
+	library   libpkrewind-no-such-lib.so.7
+POL
+cat >"$tmp/outer.policy" <<POL
+domain outer
+    library libpkrewind-no-such-lib.so.8
+    include inc/more.inc
+	library /nonexistent/pkrewind/libpkrewind-no-such-lib.so.6
+POL
+run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check "$tmp/outer.policy"
+expect_rc 0 "check of a policy whose include adds a missing library"
+expect_grep "$tmp/err" "^pkrewind: $tmp/outer.policy:2:13: warning: library 'libpkrewind-no-such-lib.so.8' not found on this system\$" \
+	"the library of the top file: its line and column"
+expect_grep "$tmp/err" "^pkrewind: $tmp/inc/more.inc:3:12: warning: library 'libpkrewind-no-such-lib.so.7' not found on this system\$" \
+	"the library of the included file: that file, its line and column"
+expect_grep "$tmp/err" "^pkrewind: $tmp/outer.policy:4:10: warning: library '/nonexistent/pkrewind/libpkrewind-no-such-lib.so.6' not found on this system\$" \
+	"the library after the include: back in the top file"
+nwarn=$(grep -c ': warning: ' "$tmp/err")
+if [ "$nwarn" -eq 3 ]; then pass "three warnings"; else fail "$nwarn warnings, expected 3"; show; fi
 
 echo "library specs that exist (soname via LD_LIBRARY_PATH, path, globs) do not warn"
 : >"$tmp/lib/libpkrtest.so.1"
@@ -61,6 +84,31 @@ expect_grep "$tmp/out" "^$tmp/found.policy: ok \\(2 domains\\)\$" "'ok (2 domain
 run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check "$tmp/found.policy"
 expect_rc 0 "check without LD_LIBRARY_PATH"
 expect_grep "$tmp/err" "warning: library 'libpkrtest.so.1' not found" "the soname is searched in LD_LIBRARY_PATH only when it is set"
+
+echo "symbolic links: a path through a link is found; a glob that matches only links warns"
+mkdir -p "$tmp/links"
+: >"$tmp/links/libpkrlink.so.1.0.0"
+ln -s libpkrlink.so.1.0.0 "$tmp/links/libpkrlink.so.1"
+ln -s libpkrlink.so.1 "$tmp/links/libpkrlink.so"
+ln -s libpkrlink-none.so.1.0.0 "$tmp/links/libpkrdangling.so.1"
+cat >"$tmp/links.policy" <<POL
+domain links
+    library $tmp/links/libpkrlink.so.1
+    library $tmp/links/libpkrlink.so
+    library $tmp/links/libpkrlink.so.[0-9]*
+domain onlylinks
+    library $tmp/links/libpkrlink.so.[0-9]
+domain dangling
+    library $tmp/links/libpkrdangling.so.[0-9]
+POL
+run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check "$tmp/links.policy"
+expect_rc 0 "check of a policy naming libraries through links"
+expect_grep "$tmp/out" "^$tmp/links.policy: ok \\(3 domains\\)\$" "the file is ok"
+expect_no_grep "$tmp/err" "^pkrewind: $tmp/links.policy:[234]:" "no warning for a path through links or a glob matching the resolved file"
+expect_grep "$tmp/err" "^pkrewind: $tmp/links.policy:6:13: warning: library '$tmp/links/libpkrlink.so.\\[0-9\\]' matches only symbolic links here, such as '$tmp/links/libpkrlink.so.1' \\(to '$(cd "$tmp/links" && pwd -P)/libpkrlink.so.1.0.0'\\); a glob that starts with '/' is matched against resolved paths\$" \
+	"a glob that matches only a link warns, naming the link and its target"
+expect_grep "$tmp/err" "^pkrewind: $tmp/links.policy:8:13: warning: library '$tmp/links/libpkrdangling.so.\\[0-9\\]' not found on this system\$" \
+	"a glob that matches only a dangling link: not found"
 
 echo "-q: no 'ok' lines, diagnostics still printed"
 run env -u LD_LIBRARY_PATH "$PKREWIND_BIN" check -q "$tmp/missing.policy"

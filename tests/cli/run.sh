@@ -139,6 +139,17 @@ else
 	expect_env PKREWIND_POLICY "$tmp/home/.config/pkrewind/policy"
 fi
 
+echo "PKREWIND_POLICY set but empty counts as set: exit 127, no other policy"
+mkdir -p "$tmp/xdg/pkrewind"
+cp "$tmp/one.policy" "$tmp/xdg/pkrewind/policy"
+run env PKREWIND_POLICY= XDG_CONFIG_HOME="$tmp/xdg" "$PKREWIND_BIN" touch "$tmp/created"
+expect_rc 127 "PKREWIND_POLICY= with a user policy present"
+expect_grep "$tmp/err" '^pkrewind: error: PKREWIND_POLICY is set but empty' "the message says PKREWIND_POLICY is empty"
+not_run "empty PKREWIND_POLICY"
+run env -u PKREWIND_POLICY XDG_CONFIG_HOME="$tmp/xdg" "$PKREWIND_BIN" env
+expect_rc 0 "PKREWIND_POLICY unset: the user policy is used"
+expect_env PKREWIND_POLICY "$tmp/xdg/pkrewind/policy"
+
 echo "commands that cannot run"
 run "$PKREWIND_BIN" -p one.policy pkrewind-no-such-command-here
 expect_rc 127 "command not found"

@@ -22,6 +22,10 @@ run "$PKREWIND_BIN" check --help
 expect_rc 0 "pkrewind check --help"
 run "$PKREWIND_BIN" symbols --help
 expect_rc 0 "pkrewind symbols --help"
+expect_grep "$tmp/out" '^Usage: pkrewind ' "symbols --help prints the usage"
+run "$PKREWIND_BIN" check -h x.policy
+expect_rc 0 "pkrewind check -h"
+expect_grep "$tmp/out" '^Usage: pkrewind ' "check -h prints the usage"
 
 echo "--version prints 'pkrewind $version'"
 run "$PKREWIND_BIN" --version
@@ -55,6 +59,9 @@ usage_error "check with an unknown option"    check --frobnicate x.policy
 usage_error "symbols without a library"       symbols
 usage_error "symbols with two libraries"      symbols liblzma.so.5 libz.so.1
 usage_error "symbols with an unknown option"  symbols -x liblzma.so.5
+usage_error "check with symbols' option"      check --policy x.policy
+usage_error "symbols with check's option"     symbols -q liblzma.so.5
+usage_error "check with -p (run's option)"    check -p x.policy
 
 echo "an unknown option is not run as a command"
 run "$PKREWIND_BIN" -Z touch "$tmp/created"
