@@ -296,7 +296,12 @@ static int build_exports(struct pkr_domain *d)
 			     : pkr_real_dlsym(d->libs[i].ns_handle, s->name);
 			if (!addr)
 				continue;
-			struct pkr_retval rv = pkr_policy_fault_return(d->pol, s->name);
+			/* A `function NAME@VERSION` line wins for that version. */
+			char key[2 * PKR_MAX_NAME + 2];
+			if (s->version)
+				snprintf(key, sizeof key, "%s@%s", s->name, s->version);
+			struct pkr_retval rv = pkr_policy_fault_return(d->pol,
+								       s->version ? key : s->name);
 			f->target = addr;
 			f->dom = d;
 			f->name = strdup(s->name);
