@@ -32,6 +32,8 @@
 
 static long expect;	/* the policy's fault-return for the library */
 
+static char why[160];	/* why a measurement stopped */
+
 /* One faulting call; returns 0 if the caller got `expect` back. */
 static int fault_once(uint64_t *stamp, uint64_t *after)
 {
@@ -40,8 +42,8 @@ static int fault_once(uint64_t *stamp, uint64_t *after)
 	r = bench_fault_stamp(stamp);
 	*after = bench_rdtsc();
 	if (r != (int)expect) {
-		fprintf(stderr, "rewindbench: faulting call returned %ld, "
-			"policy's fault-return is %ld\n", r, expect);
+		snprintf(why, sizeof why, "a faulting call returned %ld, not "
+			 "the policy's fault-return %ld", r, expect);
 		return -1;
 	}
 	return 0;
@@ -82,8 +84,13 @@ static int cmd_rewind(unsigned reps, const char *name)
 		uint64_t stamp = 0, before, after;
 
 		before = bench_rdtsc();
-		if (fault_once(&stamp, &after) != 0)
+		if (fault_once(&stamp, &after) != 0) {
+			snprintf(buf, sizeof buf, "%s_latency", name);
+			bench_not_measured(buf, why);
+			snprintf(buf, sizeof buf, "%s_call", name);
+			bench_not_measured(buf, why);
 			return 1;
+		}
 		if (i < 10)
 			continue;	/* warm-up */
 		lat[i - 10] = (double)(after - stamp) / per_ns;
@@ -108,13 +115,16 @@ static int cmd_reset(long mib, unsigned reps, const char *name)
 		long d = bench_dirty(mib);
 
 		if (d != mib) {
-			fprintf(stderr, "rewindbench: the library could not "
-				"dirty %ld MiB (returned %ld): heap too "
-				"small?\n", mib, d);
+			snprintf(why, sizeof why, "the library could not "
+				 "malloc and dirty %ld MiB (bench_dirty "
+				 "returned %ld)", mib, d);
+			bench_not_measured(name, why);
 			return 1;
 		}
-		if (fault_once(&stamp, &after) != 0)
+		if (fault_once(&stamp, &after) != 0) {
+			bench_not_measured(name, why);
 			return 1;
+		}
 		if (i > 0)
 			lat[i - 1] = (double)(after - stamp) / per_ns;
 	}
