@@ -1,1 +1,32 @@
-## man/local.mk
+## man/local.mk: the man pages, their lint test, and the shipped policies.
+
+dist_man_MANS += man/pkrewind.1 man/pkrewind.policy.5 man/libpkrewind.7
+
+# groff -ww (and mandoc -W warning, when installed) must print nothing.
+TESTS += man/lint.sh
+EXTRA_DIST += man/lint.sh
+
+# Policies shipped for users, installed in $(pkgdatadir); one small
+# commented example per directive in $(pkgdatadir)/examples.  Keep these
+# lists in step with policy/ and policy/examples/: `make check` runs
+# `pkrewind check` on every file there.
+dist_pkgdata_DATA += \
+	policy/liblzma.policy \
+	policy/libbz2.policy \
+	policy/brotli.policy \
+	policy/libsodium.policy
+
+policyexamplesdir = $(pkgdatadir)/examples
+dist_policyexamples_DATA = \
+	policy/examples/include.policy \
+	policy/examples/include-zlib.policy \
+	policy/examples/domain.policy \
+	policy/examples/library.policy \
+	policy/examples/trusted-memory.policy \
+	policy/examples/on-fault.policy \
+	policy/examples/max-faults.policy \
+	policy/examples/heap.policy \
+	policy/examples/stack.policy \
+	policy/examples/stack-args.policy \
+	policy/examples/fault-return.policy \
+	policy/examples/function.policy

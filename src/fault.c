@@ -1,19 +1,493 @@
-/* fault.c - signal handling for domains.  See fault.h.
- * Async-signal-safe: no malloc, no stdio, no locks on the handler path. */
+/* fault.c - signals: rewind a faulting call into a domain, keep the
+ * program's own handlers working.
+ *
+ * Async-signal-safe: everything reached from pkr_fault_handler() and
+ * pkr_signal_handler() uses no malloc, no stdio and no locks; messages
+ * go through pkr_log (one write(2)); the rewind edits the interrupted
+ * context and returns (no siglongjmp, no signal-mask system call).
+ *
+ * Invariants:
+ *  - The synchronous fault signals (SEGV, BUS, ILL, FPE, TRAP, ABRT) are
+ *    always handled by pkr_fault_handler once a domain exists; the
+ *    program's own handler for them is kept in prog_act[] and called for
+ *    faults that do not happen inside a domain.  With no handler of its
+ *    own, the program's fault gets the default action, as without the shim.
+ *  - Every other handler the program installs runs through
+ *    pkr_signal_handler, which gives it the program's PKRU and thread
+ *    pointer, on the thread's key-0 alternate stack when it has one.
+ *  - Handlers start with the kernel's initial PKRU (key 0 only); the
+ *    first thing both handlers do is take the program's PKRU.
+ */
 #include "config.h"
 
+#include <cpuid.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
 
 #include "fault.h"
+#include "interpose.h"
+#include "loader.h"
 #include "log.h"
 #include "pkey.h"
 #include "shim.h"
 #include "tramp.h"
 
+#ifndef SEGV_PKUERR
+#define SEGV_PKUERR 4
+#endif
+#define XFEATURE_PKRU 9
+
+/* gate.S: handler entries that take the program's PKRU first. */
+void pkr_fault_entry(int, siginfo_t *, void *);
+void pkr_signal_entry(int, siginfo_t *, void *);
+
+static const int fault_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT };
+
+static struct sigaction prog_act[_NSIG];      /* the program's handlers */
+static bool prog_act_set[_NSIG];
+static bool installed;                         /* fault handlers in place */
+static unsigned pkru_xsave_off;                /* PKRU in the XSAVE area */
+static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
+
+static bool is_fault_sig(int sig)
+{
+	for (size_t i = 0; i < sizeof fault_sigs / sizeof fault_sigs[0]; i++)
+		if (fault_sigs[i] == sig)
+			return true;
+	return false;
+}
+
+static int sys_sigaction(int sig, const struct sigaction *a, struct sigaction *o)
+{
+	if (!real_sigaction)
+		real_sigaction = (int (*)(int, const struct sigaction *, struct sigaction *))
+			pkr_libc_symbol("sigaction", "GLIBC_2.2.5");
+	return real_sigaction(sig, a, o);
+}
+
+/* ---- names for diagnostics ------------------------------------------ */
+
+static const char *sig_name(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGBUS:  return "SIGBUS";
+	case SIGILL:  return "SIGILL";
+	case SIGFPE:  return "SIGFPE";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGABRT: return "SIGABRT";
+	default:      return "signal";
+	}
+}
+
+static const char *code_name(int sig, int code)
+{
+	if (code == SI_USER)  return "SI_USER";
+	if (code == SI_TKILL) return "SI_TKILL";
+	if (code == SI_KERNEL) return "SI_KERNEL";
+	switch (sig) {
+	case SIGSEGV:
+		switch (code) {
+		case SEGV_MAPERR: return "SEGV_MAPERR";
+		case SEGV_ACCERR: return "SEGV_ACCERR";
+		case SEGV_PKUERR: return "SEGV_PKUERR";
+		}
+		break;
+	case SIGBUS:
+		switch (code) {
+		case BUS_ADRALN: return "BUS_ADRALN";
+		case BUS_ADRERR: return "BUS_ADRERR";
+		case BUS_OBJERR: return "BUS_OBJERR";
+		}
+		break;
+	case SIGILL:
+		switch (code) {
+		case ILL_ILLOPC: return "ILL_ILLOPC";
+		case ILL_ILLOPN: return "ILL_ILLOPN";
+		case ILL_ILLADR: return "ILL_ILLADR";
+		case ILL_PRVOPC: return "ILL_PRVOPC";
+		}
+		break;
+	case SIGFPE:
+		switch (code) {
+		case FPE_INTDIV: return "FPE_INTDIV";
+		case FPE_INTOVF: return "FPE_INTOVF";
+		case FPE_FLTDIV: return "FPE_FLTDIV";
+		}
+		break;
+	case SIGTRAP:
+		switch (code) {
+		case TRAP_BRKPT: return "TRAP_BRKPT";
+		case TRAP_TRACE: return "TRAP_TRACE";
+		}
+		break;
+	}
+	return "code";
+}
+
+/* "libfoo.so.1+0x1234" for an address inside a domain's objects. */
+static void where(const struct pkr_domain *d, uintptr_t a, char *buf, size_t size)
+{
+	for (size_t i = 0; i < d->nobjs; i++)
+		if (a >= d->objs[i].lo && a < d->objs[i].hi) {
+			pkr_fmt(buf, size, "%s+0x%lx", d->objs[i].name,
+				(unsigned long)(a - d->objs[i].lo));
+			return;
+		}
+	pkr_fmt(buf, size, "0x%lx", (unsigned long)a);
+}
+
+/* What the faulting address is, from the domain's point of view. */
+static const char *what_memory(const struct pkr_domain *d, const struct pkr_thread *t,
+			       const siginfo_t *si)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	const struct pkr_tdom *td = &t->doms[d->index];
+
+	if (si->si_signo != SIGSEGV && si->si_signo != SIGBUS)
+		return NULL;
+	if (td->stack_map && a >= (uintptr_t)td->stack_map && a < td->stack_lo)
+		return "the domain's stack guard page (stack exhausted)";
+	if (si->si_code == SEGV_MAPERR)
+		return "unmapped memory";
+	if (si->si_code == SEGV_PKUERR) {
+		if (si->si_pkey == 0)
+			return "program memory";
+		if ((int)si->si_pkey != d->pkey)
+			return "another domain's memory";
+	}
+	return "domain memory";
+}
+
+static const char *access_kind(const ucontext_t *uc, int sig)
+{
+	if (sig != SIGSEGV)
+		return "at";
+	return (uc->uc_mcontext.gregs[REG_ERR] & 2) ? "writing" : "reading";
+}
+
+/* ---- XSAVE area --------------------------------------------------------- */
+
+static bool set_frame_pkru(ucontext_t *uc, uint32_t pkru)
+{
+	unsigned char *fp = (unsigned char *)uc->uc_mcontext.fpregs;
+	uint32_t magic, xsize;
+	uint64_t bv;
+
+	if (!fp || !pkru_xsave_off)
+		return false;
+	memcpy(&magic, fp + 464, 4);              /* sw_reserved.magic1 */
+	memcpy(&xsize, fp + 480, 4);              /* sw_reserved.xstate_size */
+	if (magic != FP_XSTATE_MAGIC1 || xsize < pkru_xsave_off + 4)
+		return false;
+	memcpy(fp + pkru_xsave_off, &pkru, 4);
+	memcpy(&bv, fp + 512, 8);                 /* xsave header: xstate_bv */
+	bv |= 1ull << XFEATURE_PKRU;
+	memcpy(fp + 512, &bv, 8);
+	return true;
+}
+
+/* ---- the program's own handlers ----------------------------------------- */
+
+static void call_program_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct sigaction *a = &prog_act[sig];
+	sigset_t old;
+
+	if (a->sa_flags & SA_SIGINFO) {
+		if (!a->sa_sigaction)
+			return;
+	} else if (a->sa_handler == SIG_IGN) {
+		return;
+	}
+	/* The kernel blocked only our own mask: apply the program's. */
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &a->sa_mask, &old, _NSIG / 8);
+	if (a->sa_flags & SA_SIGINFO)
+		a->sa_sigaction(sig, si, uc);
+	else
+		a->sa_handler(sig);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
+	if (a->sa_flags & SA_RESETHAND) {
+		memset(a, 0, sizeof *a);
+		a->sa_handler = SIG_DFL;
+	}
+}
+
+/* A fault that is not a domain's: as if the shim were not there. */
+static void not_ours(int sig, siginfo_t *si, void *uc)
+{
+	struct sigaction dfl;
+
+	if (prog_act_set[sig] && (prog_act[sig].sa_flags & SA_SIGINFO
+				  ? prog_act[sig].sa_sigaction != NULL
+				  : (prog_act[sig].sa_handler != SIG_DFL))) {
+		call_program_handler(sig, si, uc);
+		return;
+	}
+	/* Default action: take our handler away and let the fault happen
+	 * again (hardware faults re-execute; sent signals are re-sent). */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sys_sigaction(sig, &dfl, NULL);
+	if (si->si_code <= 0 || sig == SIGABRT || sig == SIGTRAP) {
+		sigset_t s;
+		sigemptyset(&s);
+		sigaddset(&s, sig);
+		syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &s, NULL, _NSIG / 8);
+		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+	}
+}
+
+/* ---- rewind ------------------------------------------------------------ */
+
+static uint64_t domain_calls(const struct pkr_domain *d)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < d->nfns; i++)
+		n += d->fns[i].calls;
+	return n;
+}
+
+static __attribute__((noreturn)) void die_abort(void)
+{
+	struct sigaction dfl;
+	sigset_t s;
+
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sys_sigaction(SIGABRT, &dfl, NULL);
+	sigemptyset(&s);
+	sigaddset(&s, SIGABRT);
+	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &s, NULL, _NSIG / 8);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGABRT);
+	_exit(134);
+}
+
+static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_thread *t)
+{
+	struct pkr_frame *f = t->top;
+	struct pkr_fn *fn = f->fn;
+	struct pkr_domain *d = fn->dom;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uint64_t calls = domain_calls(d);
+	char at[128], errbuf[40] = "";
+	const char *mem = what_memory(d, t, si);
+	/* pkr_gate_unwind restores a calling domain's PKRU itself. */
+	uint32_t back = PKR_PROG_PKRU;
+	bool abort_now;
+
+	/* The interrupted code may have run on the domain's thread block. */
+	if (d->shadow)
+		pkr_wrfsbase(f->entry_tp);
+
+	fn->faults++;
+	d->faults++;
+	d->fault_run = calls - d->calls_at_fault <= 1 ? d->fault_run + 1 : 1;
+	d->calls_at_fault = calls;
+	abort_now = d->pol->on_fault == PKR_ON_FAULT_ABORT ||
+		    (d->pol->max_faults && d->fault_run >= d->pol->max_faults);
+
+	where(d, pc, at, sizeof at);
+	if (fn->fault_errno >= 0)
+		pkr_fmt(errbuf, sizeof errbuf, ", errno %s",
+			pkr_errno_name(fn->fault_errno) ? pkr_errno_name(fn->fault_errno) : "?");
+	if (mem && si->si_code == SEGV_PKUERR)
+		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s, key %d) %s 0x%lx "
+			"(%s) at %s", d->pol->name, fn->name, sig_name(sig),
+			code_name(sig, si->si_code), si->si_pkey, access_kind(uc, sig),
+			(unsigned long)si->si_addr, mem, at);
+	else if (mem)
+		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s) %s 0x%lx (%s) at %s",
+			d->pol->name, fn->name, sig_name(sig), code_name(sig, si->si_code),
+			access_kind(uc, sig), (unsigned long)si->si_addr, mem, at);
+	else
+		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s) at %s",
+			d->pol->name, fn->name, sig_name(sig), code_name(sig, si->si_code), at);
+
+	if (abort_now) {
+		if (d->pol->on_fault == PKR_ON_FAULT_ABORT)
+			pkr_log(PKR_LOG_ERROR, "domain %s: on-fault abort: terminating", d->pol->name);
+		else
+			pkr_log(PKR_LOG_ERROR, "domain %s: %lu faults in a row (max-faults %lu): "
+				"terminating", d->pol->name, (unsigned long)d->fault_run,
+				d->pol->max_faults);
+		die_abort();
+	}
+
+	if (d->pol->on_fault == PKR_ON_FAULT_RESET) {
+		pkr_snapshot_restore(d);
+		d->resets++;
+	} else {
+		pkr_snapshot_unlock_heap(d, pc);
+	}
+
+	if (fn->fault_void)
+		pkr_log(PKR_LOG_ERROR, "domain %s: call to %s rewound%s%s", d->pol->name, fn->name,
+			errbuf, d->pol->on_fault == PKR_ON_FAULT_RESET ? "; domain reset" : "");
+	else
+		pkr_log(PKR_LOG_ERROR, "domain %s: call to %s rewound: returns %ld%s%s",
+			d->pol->name, fn->name, (long)fn->fault_value, errbuf,
+			d->pol->on_fault == PKR_ON_FAULT_RESET ? "; domain reset" : "");
+
+	if (!set_frame_pkru(uc, back)) {
+		pkr_log(PKR_LOG_ERROR, "cannot find PKRU in the signal frame: cannot rewind");
+		die_abort();
+	}
+	/* The caller's errno, in the thread block the caller uses. */
+	if (fn->fault_errno >= 0)
+		*(int *)(f->entry_tp + (uintptr_t)pkr_prog_errno_off) = fn->fault_errno;
+	/* A function returning double gets 0.0 in %xmm0 (the rest of the
+	 * vector state is the interrupted code's: caller-saved). */
+	if (uc->uc_mcontext.fpregs)
+		memset(&uc->uc_mcontext.fpregs->_xmm[0], 0, sizeof uc->uc_mcontext.fpregs->_xmm[0]);
+	pkr_wrfsbase(f->entry_tp);
+	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)(uintptr_t)f;
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)&pkr_gate_unwind;
+	uc->uc_mcontext.gregs[REG_RBX] = (greg_t)(uintptr_t)t;
+	uc->uc_mcontext.gregs[REG_RAX] = (greg_t)(fn->fault_void ? 0 : fn->fault_value);
+	uc->uc_mcontext.gregs[REG_RDX] = 0;
+}
+
+/* Entered from pkr_fault_entry (gate.S) with the program's PKRU. */
+void pkr_fault_handler(int sig, siginfo_t *si, void *ucv);
+void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	struct pkr_thread *t;
+	int saved = errno;
+
+	t = pkr_tls_thread;      /* the same through a shadow thread block */
+	if (t && t->cur && t->top) {
+		/* A fault (or an abort) while this thread is inside a domain. */
+		rewind_call(sig, si, uc, t);
+		errno = saved;
+		return;
+	}
+	not_ours(sig, si, ucv);
+	errno = saved;
+}
+
+/* Any other signal the program handles: its handler runs with the
+ * program's rights and thread pointer, wherever the thread was. */
+void pkr_signal_handler(int sig, siginfo_t *si, void *uc);
+void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t fs;
+	struct pkr_thread *t;
+	int saved;
+
+	fs = pkr_rdfsbase();
+	t = pkr_tls_thread;
+	if (t && t->tp != fs)
+		pkr_wrfsbase(t->tp);
+	saved = errno;
+	call_program_handler(sig, si, uc);
+	errno = saved;
+	if (t && t->tp != fs)
+		pkr_wrfsbase(fs);
+	/* The interrupted PKRU comes back from the signal frame. */
+}
+
+/* ---- installing ---------------------------------------------------------- */
+
+static void install_wrapped(int sig, const struct sigaction *prog)
+{
+	struct sigaction a = *prog;
+
+	a.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+	a.sa_flags &= ~SA_RESETHAND;
+	a.sa_sigaction = is_fault_sig(sig) ? pkr_fault_entry : pkr_signal_entry;
+	if (is_fault_sig(sig)) {
+		sigemptyset(&a.sa_mask);
+		a.sa_flags &= ~SA_NODEFER;
+	}
+	sys_sigaction(sig, &a, NULL);
+}
+
+static bool is_handler(const struct sigaction *a)
+{
+	return (a->sa_flags & SA_SIGINFO) ? a->sa_sigaction != NULL
+		: (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN);
+}
+
 int pkr_fault_init(void)
 {
+	unsigned a, b, c, dd;
+	struct sigaction cur;
+
+	if (installed)
+		return 0;
+	if (__get_cpuid_count(0xd, XFEATURE_PKRU, &a, &b, &c, &dd) && a >= 4)
+		pkru_xsave_off = b;
+	if (!pkru_xsave_off) {
+		pkr_log(PKR_LOG_ERROR, "the CPU reports no PKRU state in XSAVE");
+		return -1;
+	}
+	for (int sig = 1; sig < _NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sys_sigaction(sig, NULL, &cur) != 0)
+			continue;
+		if (is_fault_sig(sig)) {
+			prog_act[sig] = cur;
+			prog_act_set[sig] = true;
+			struct sigaction none;
+			memset(&none, 0, sizeof none);
+			install_wrapped(sig, &none);
+		} else if (is_handler(&cur)) {
+			prog_act[sig] = cur;
+			prog_act_set[sig] = true;
+			install_wrapped(sig, &cur);
+		}
+	}
+	installed = true;
 	return 0;
+}
+
+PKR_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!installed || sig <= 0 || sig >= _NSIG || sig == SIGKILL || sig == SIGSTOP)
+		return sys_sigaction(sig, act, old);
+	if (old) {
+		if (prog_act_set[sig]) {
+			*old = prog_act[sig];
+		} else if (sys_sigaction(sig, NULL, old) != 0) {
+			return -1;
+		}
+	}
+	if (!act)
+		return 0;
+	if (is_fault_sig(sig)) {
+		prog_act[sig] = *act;
+		prog_act_set[sig] = true;
+		return 0;         /* our handler stays; it calls the program's */
+	}
+	if (!is_handler(act)) {
+		prog_act_set[sig] = false;
+		return sys_sigaction(sig, act, NULL);
+	}
+	prog_act[sig] = *act;
+	prog_act_set[sig] = true;
+	install_wrapped(sig, act);
+	return 0;
+}
+
+PKR_EXPORT sighandler_t signal(int sig, sighandler_t h)
+{
+	struct sigaction a, old;
+
+	memset(&a, 0, sizeof a);
+	a.sa_handler = h;
+	a.sa_flags = SA_RESTART;
+	sigemptyset(&a.sa_mask);
+	sigaddset(&a.sa_mask, sig);
+	if (sigaction(sig, &a, &old) != 0)
+		return SIG_ERR;
+	return old.sa_handler;
 }
 
 void pkr_gate_violation(uint32_t got, uint32_t want)
@@ -21,5 +495,5 @@ void pkr_gate_violation(uint32_t got, uint32_t want)
 	pkr_log(PKR_LOG_ERROR, "gate: PKRU after a call is 0x%x, expected 0x%x: "
 		"control flow entered the gate's exit out of order; aborting",
 		got, want);
-	abort();
+	die_abort();
 }

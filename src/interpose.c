@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <elf.h>
+#include <limits.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static uintptr_t dyn_ptr(uintptr_t base, uintptr_t v)
 	return v < base ? base + v : v;
 }
 
-static void *libc_symbol(const char *name, const char *version)
+void *pkr_libc_symbol(const char *name, const char *version)
 {
 	struct link_map *lm = NULL;
 	const ElfW(Sym) *symtab = NULL;
@@ -102,10 +103,10 @@ static void resolve_real(void)
 {
 	if (real_dlsym)
 		return;
-	real_dlopen = (void *(*)(const char *, int))libc_symbol("dlopen", "GLIBC_2.34");
-	real_dlmopen = (void *(*)(Lmid_t, const char *, int))libc_symbol("dlmopen", "GLIBC_2.34");
-	real_dlvsym = (void *(*)(void *, const char *, const char *))libc_symbol("dlvsym", "GLIBC_2.34");
-	real_dlsym = (void *(*)(void *, const char *))libc_symbol("dlsym", "GLIBC_2.34");
+	real_dlopen = (void *(*)(const char *, int))pkr_libc_symbol("dlopen", "GLIBC_2.34");
+	real_dlmopen = (void *(*)(Lmid_t, const char *, int))pkr_libc_symbol("dlmopen", "GLIBC_2.34");
+	real_dlvsym = (void *(*)(void *, const char *, const char *))pkr_libc_symbol("dlvsym", "GLIBC_2.34");
+	real_dlsym = (void *(*)(void *, const char *))pkr_libc_symbol("dlsym", "GLIBC_2.34");
 	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym) {
 		pkr_log(PKR_LOG_ERROR, "cannot find dlopen/dlmopen/dlsym/dlvsym@GLIBC_2.34 "
 			"in the C library: this glibc is not supported");
@@ -422,9 +423,43 @@ PKR_EXPORT void *dlvsym(void *h, const char *name, const char *version)
 	return lookup(h, name, version, __builtin_return_address(0));
 }
 
+/* glibc's dlopen searches the *caller's* DT_RUNPATH/DT_RPATH for a bare
+ * name, and through this wrapper the caller would be the shim.  Do that
+ * part of the search for the real caller, then let glibc do the rest. */
+static void *open_as(void *caller, const char *file, int mode)
+{
+	struct link_map *lm = NULL;
+	Dl_serinfo size, *si = NULL;
+	Dl_info info;
+	void *h = NULL;
+
+	if (!file || strchr(file, '/'))
+		return pkr_real_dlopen(file, mode);
+	/* Already loaded (by soname): glibc applies the mode flags and counts
+	 * the reference, as the plain call would. */
+	if ((h = pkr_real_dlopen(file, mode | RTLD_NOLOAD)))
+		return h;
+	if (!dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm ||
+	    dlinfo(lm, RTLD_DI_SERINFOSIZE, &size) != 0 ||
+	    !(si = malloc(size.dls_size)))
+		return pkr_real_dlopen(file, mode);
+	si->dls_size = size.dls_size;
+	si->dls_cnt = size.dls_cnt;
+	if (dlinfo(lm, RTLD_DI_SERINFO, si) == 0) {
+		for (unsigned i = 0; i < si->dls_cnt && !h; i++) {
+			char path[PATH_MAX];
+			if (snprintf(path, sizeof path, "%s/%s", si->dls_serpath[i].dls_name,
+				     file) < (int)sizeof path && access(path, F_OK) == 0)
+				h = pkr_real_dlopen(path, mode);
+		}
+	}
+	free(si);
+	return h ? h : pkr_real_dlopen(file, mode);
+}
+
 PKR_EXPORT void *dlopen(const char *file, int mode)
 {
-	void *h = pkr_real_dlopen(file, mode);
+	void *h = open_as(__builtin_return_address(0), file, mode);
 
 	if (h && pkr_policy)
 		pkr_shim_refresh();

@@ -21,6 +21,10 @@ void *pkr_real_dlmopen(Lmid_t lmid, const char *file, int mode);
 void *pkr_real_dlsym(void *h, const char *name);
 void *pkr_real_dlvsym(void *h, const char *name, const char *version);
 
+/* A symbol of the program's C library by name and version, looked up
+ * in its own symbol table (bypasses every interposer, the shim's too). */
+void *pkr_libc_symbol(const char *name, const char *version);
+
 /* Patch every object of the main namespace.  Returns the number of GOT
  * entries rewritten. */
 size_t pkr_interpose_patch_all(void);

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "pkey.h"
 #include "runtime/rt.h"
+#include "runtime/alloc.h"
 #include "tramp.h"
 
 #define PAGE 4096ul
@@ -195,6 +196,17 @@ static int tag_namespace(struct pkr_domain *d)
 				d->libs[i].ns_lo = lo;
 				d->libs[i].ns_hi = hi;
 			}
+		if (d->nobjs < sizeof d->objs / sizeof d->objs[0]) {
+			struct pkr_obj *o = &d->objs[d->nobjs++];
+			const char *base = strrchr(l->l_name, '/');
+			snprintf(o->name, sizeof o->name, "%s", base ? base + 1 : l->l_name);
+			o->lo = lo;
+			o->hi = hi;
+		}
+		if (count == 0) {        /* the runtime comes first */
+			d->rt_lo = lo;
+			d->rt_hi = hi;
+		}
 		count++;
 		pkr_log(PKR_LOG_DEBUG, "domain %s: tagged %s [0x%lx-0x%lx) with key %d",
 			d->pol->name, l->l_name[0] ? l->l_name : "(runtime)",
@@ -242,18 +254,21 @@ static int build_exports(struct pkr_domain *d)
 
 	for (size_t i = 0; i < d->nlibs; i++) {
 		if (pkr_symtab_read(d->libs[i].path, &tabs[i], err, sizeof err) != 0) {
-			pkr_log(PKR_LOG_ERROR, "domain %s: %s", d->pol->name, err);
-			while (i--)
-				pkr_symtab_free(&tabs[i]);
-			return -1;
+			/* Nothing to call: nothing to trampoline (and nothing the
+			 * program can reach in it). */
+			pkr_log(PKR_LOG_WARN, "domain %s: %s", d->pol->name, err);
+			memset(&tabs[i], 0, sizeof tabs[i]);
 		}
 		total += tabs[i].nsyms;
 	}
 	d->fns = calloc(total ? total : 1, sizeof *d->fns);
 	d->hash_size = total * 2 + 1;
 	d->hash = calloc(d->hash_size, sizeof *d->hash);
-	if (!d->fns || !d->hash)
+	if (!d->fns || !d->hash) {
+		for (size_t i = 0; i < d->nlibs; i++)
+			pkr_symtab_free(&tabs[i]);
 		return -1;
+	}
 	for (size_t i = 0; i < d->nlibs; i++) {
 		for (size_t j = 0; j < tabs[i].nsyms; j++) {
 			const struct pkr_sym *s = &tabs[i].syms[j];
@@ -448,6 +463,19 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 
 	if (build_exports(d) != 0)
 		goto fail;
+	{
+		size_t hs;
+		void *(*state)(size_t *) = (void *(*)(size_t *))
+			pkr_real_dlsym(d->rt_handle, "pkr_rt_heap_state");
+		d->rt_heap = state ? state(&hs) : NULL;
+		if (d->rt_heap && hs != sizeof(struct pkr_heap))
+			d->rt_heap = NULL;
+	}
+	if (dp->on_fault == PKR_ON_FAULT_RESET && pkr_snapshot_take(d) != 0) {
+		pkr_log(PKR_LOG_ERROR, "domain %s: cannot snapshot the domain for "
+			"on-fault reset: %s", dp->name, strerror(errno));
+		goto fail;
+	}
 	pkr_log(PKR_LOG_INFO, "domain %s: key %d, namespace %ld, %zu functions, "
 		"trusted-memory %s, heap %zu bytes", dp->name, d->pkey, (long)lmid,
 		d->nfns, pkr_trust_name(dp->trust), d->heap_size);
@@ -482,4 +510,95 @@ void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_
 				"only by a glob, so that it joins the domain at start-up)",
 				d->pol->name, m[i].path);
 	}
+}
+
+/* ---- snapshots for on-fault reset ------------------------------------ */
+
+struct pkr_snap_region {
+	uintptr_t lo, hi;
+	unsigned char *copy;
+};
+
+struct pkr_snapshot {
+	struct pkr_snap_region r[64];
+	size_t n;
+	uintptr_t heap_dirty;         /* the heap's high-water mark then */
+	size_t bytes;
+};
+
+int pkr_snapshot_take(struct pkr_domain *d)
+{
+	struct pkr_snapshot *s = calloc(1, sizeof *s);
+	struct pkr_map *maps;
+	long n;
+	size_t total = 0;
+	unsigned char *buf;
+
+	if (!s || !d->rt_heap)
+		goto fail;
+	n = pkr_read_maps(&maps);
+	if (n < 0)
+		goto fail;
+	for (size_t o = 0; o < d->nobjs; o++)
+		for (long i = 0; i < n; i++) {
+			uintptr_t a = maps[i].lo > d->objs[o].lo ? maps[i].lo : d->objs[o].lo;
+			uintptr_t b = maps[i].hi < d->objs[o].hi ? maps[i].hi : d->objs[o].hi;
+			if (a >= b || !(maps[i].prot & PROT_WRITE) || s->n == 64)
+				continue;
+			s->r[s->n].lo = a;
+			s->r[s->n].hi = b;
+			s->n++;
+			total += b - a;
+		}
+	free(maps);
+	s->heap_dirty = d->rt_heap->arenas[1].dirty_hi;
+	if (s->n < 64 && s->heap_dirty > (uintptr_t)d->heap_base) {
+		s->r[s->n].lo = (uintptr_t)d->heap_base;
+		s->r[s->n].hi = (s->heap_dirty + PAGE - 1) & ~(PAGE - 1);
+		total += s->r[s->n].hi - s->r[s->n].lo;
+		s->n++;
+	}
+	/* Program memory (key 0): a domain in read or none mode cannot touch
+	 * the copy it will be restored from. */
+	buf = mmap(NULL, total ? total : PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		goto fail;
+	for (size_t i = 0; i < s->n; i++) {
+		s->r[i].copy = buf;
+		memcpy(buf, (void *)s->r[i].lo, s->r[i].hi - s->r[i].lo);
+		buf += s->r[i].hi - s->r[i].lo;
+	}
+	s->bytes = total;
+	d->snapshot = s;
+	pkr_log(PKR_LOG_INFO, "domain %s: snapshot of %zu bytes in %zu regions for on-fault reset",
+		d->pol->name, total, s->n);
+	return 0;
+fail:
+	free(s);
+	return -1;
+}
+
+void pkr_snapshot_restore(struct pkr_domain *d)
+{
+	struct pkr_snapshot *s = d->snapshot;
+	uintptr_t dirty;
+
+	if (!s)
+		return;
+	/* The heap's current high-water mark, before its bookkeeping (in the
+	 * runtime's .bss) is put back. */
+	dirty = d->rt_heap->arenas[1].dirty_hi;
+	for (size_t i = 0; i < s->n; i++)
+		memcpy((void *)s->r[i].lo, s->r[i].copy, s->r[i].hi - s->r[i].lo);
+	/* Drop what was allocated since. */
+	uintptr_t from = (s->heap_dirty + PAGE - 1) & ~(PAGE - 1);
+	if (dirty > from)
+		madvise((void *)from, ((dirty + PAGE - 1) & ~(PAGE - 1)) - from, MADV_DONTNEED);
+}
+
+void pkr_snapshot_unlock_heap(struct pkr_domain *d, uintptr_t pc)
+{
+	if (d->rt_heap && pc >= d->rt_lo && pc < d->rt_hi)
+		__atomic_store_n(&d->rt_heap->lock, 0, __ATOMIC_RELEASE);
 }

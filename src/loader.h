@@ -40,6 +40,17 @@ struct pkr_fn *pkr_domain_lookup(struct pkr_domain *d, const char *name, const c
  * else PKGLIBDIR/LIBDIR. */
 const char *pkr_loader_runtime_path(void);
 
+/* on-fault reset: copy every writable mapping of the namespace and the
+ * used part of the domain heap (at the end of pkr_loader_create), and
+ * copy them back.  pkr_snapshot_restore() and pkr_snapshot_unlock_heap()
+ * are async-signal-safe (memcpy, madvise); they run in the fault handler.
+ * Memory the library mapped itself after the snapshot is not dropped. */
+int pkr_snapshot_take(struct pkr_domain *d);
+void pkr_snapshot_restore(struct pkr_domain *d);
+/* on-fault rewind: a fault inside the runtime's allocator leaves its lock
+ * held by the rewound thread; release it. */
+void pkr_snapshot_unlock_heap(struct pkr_domain *d, uintptr_t pc);
+
 /* One mapping of /proc/self/maps. */
 struct pkr_map { uintptr_t lo, hi; int prot; };
 /* Read /proc/self/maps (malloc'd array).  Returns the count or -1. */

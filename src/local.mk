@@ -17,7 +17,7 @@ src_libpkrewind_la_SOURCES = \
 	src/shim.c src/shim.h \
 	src/loader.c src/loader.h \
 	src/pkey.c src/pkey.h \
-	src/tramp.S src/tramp.c src/tramp.h \
+	src/gate.S src/tramp.c src/tramp.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h \
 	src/thread.c src/thread.h \

@@ -212,6 +212,20 @@ void pkr_shim_refresh(void)
 	pkr_shim_unlock();
 }
 
+/* The policy's messages, with the shim's "pkrewind[PID]: " prefix. */
+static void print_diags(const struct pkr_diags *dg)
+{
+	for (size_t i = 0; i < dg->n; i++) {
+		char msg[PKR_LOG_LINE_MAX], line[PKR_LOG_LINE_MAX + 32];
+		size_t n;
+
+		pkr_diag_format(&dg->v[i], msg, sizeof msg);
+		n = pkr_fmt(line, sizeof line - 1, "pkrewind[%d]: %s", (int)getpid(), msg);
+		line[n++] = '\n';
+		pkr_write_all(pkr_log_fd(), line, n);
+	}
+}
+
 __attribute__((constructor(101))) static void pkr_shim_init(void)
 {
 	char path[PATH_MAX];
@@ -228,7 +242,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(void)
 	}
 	pkr_diags_init(&dg);
 	p = pkr_policy_load(path, &dg);
-	pkr_diags_print(&dg, pkr_log_fd());
+	print_diags(&dg);
 	pkr_diags_free(&dg);
 	if (!p) {
 		char msg[PATH_MAX + 64];

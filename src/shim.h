@@ -2,7 +2,7 @@
  * per-thread state and the rewind record the gate builds.
  *
  * Invariants:
- *  - The PKR_* offsets below are used by the assembly gate (tramp.S); the
+ *  - The PKR_* offsets below are used by the assembly gate (gate.S); the
  *    C structures are checked against them with static assertions in
  *    tramp.c.  Change both together.
  *  - A domain and its function descriptors are created at start-up or in
@@ -17,7 +17,7 @@
 #ifndef PKR_SHIM_H
 #define PKR_SHIM_H
 
-/* ---- offsets shared with tramp.S -------------------------------------- */
+/* ---- offsets shared with gate.S -------------------------------------- */
 /* struct pkr_fn */
 #define PKR_FN_TARGET      0
 #define PKR_FN_DOMAIN      8
@@ -52,7 +52,7 @@
 
 #define PKR_MAX_DOM 16
 #define PKR_MAX_LIBS 8       /* libraries of one domain */
-#define PKR_PROG_PKRU 0u     /* the program's PKRU: every key accessible */
+#define PKR_PROG_PKRU 0      /* the program's PKRU: every key accessible */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -62,6 +62,8 @@
 #include "policy.h"
 
 struct pkr_domain;
+struct pkr_heap;
+struct pkr_snapshot;
 
 /* One per exported function of an isolated library; a stub loads its
  * address into %r11 and jumps to the gate. */
@@ -111,9 +113,15 @@ struct pkr_domain {
 	size_t nfns;
 	void *(*ns_uselocale)(void *);
 	int (*ns_fflush)(void *);
-	uint64_t faults, resets, fault_run;
-	bool aborting;                /* max-faults reached */
-	void *snapshot;               /* reset support (fault.c) */
+	uint64_t faults, resets, fault_run, calls_at_fault;
+	struct pkr_obj {              /* the namespace's objects, for messages */
+		char name[48];
+		uintptr_t lo, hi;
+	} objs[16];
+	size_t nobjs;
+	uintptr_t rt_lo, rt_hi;       /* the runtime's own range */
+	struct pkr_heap *rt_heap;     /* the runtime's allocator state */
+	struct pkr_snapshot *snapshot; /* on-fault reset: state after loading */
 };
 
 struct pkr_tdom {                     /* one per (thread, domain) */

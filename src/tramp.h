@@ -4,7 +4,7 @@
  *  - pkr_tramp_build() allocates and is called only under pkr_shim_lock
  *    (start-up, dlopen wrapper).  Stub pages are written while
  *    read+write, then made read+execute: never writable and executable.
- *  - The gate (tramp.S) and pkr_gate_unwind are async-signal-safe.
+ *  - The gate (gate.S) and pkr_gate_unwind are async-signal-safe.
  */
 #ifndef PKR_TRAMP_H
 #define PKR_TRAMP_H

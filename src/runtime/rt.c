@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -24,7 +25,12 @@
 #define RT_EXPORT __attribute__((visibility("default")))
 #define BOOT_SIZE (512u << 10)
 
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+
 static struct pkr_heap heap;
+/* The namespace's libc pthread_create, looked up past the runtime: a
+ * versioned reference from here would bind to the runtime's own. */
+static create_fn real_pthread_create;
 static int domain_key = -1;
 static int allow_threads;
 /* Allocations made while the namespace's libc starts, before the shim
@@ -44,6 +50,7 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg)
 	pkr_heap_add_region(&heap, cfg->heap, cfg->heap_size);
 	domain_key = cfg->pkey;
 	allow_threads = cfg->allow_threads;
+	real_pthread_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
 	return heap.narenas == 2 ? 0 : -1;
 }
 
@@ -218,9 +225,6 @@ RT_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 
 /* ---- threads ----------------------------------------------------------- */
 
-extern int pkr_rt_ref_pthread_create(pthread_t *, const pthread_attr_t *,
-				     void *(*)(void *), void *);
-__asm__(".symver pkr_rt_ref_pthread_create, pthread_create@GLIBC_2.34");
 
 /* glibc's pthread_create writes the loader's and the creating thread's
  * memory (program memory): it works only when the domain may write there
@@ -229,7 +233,7 @@ __asm__(".symver pkr_rt_ref_pthread_create, pthread_create@GLIBC_2.34");
 RT_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a,
 			     void *(*start)(void *), void *arg)
 {
-	if (!allow_threads)
+	if (!allow_threads || !real_pthread_create)
 		return EAGAIN;
-	return pkr_rt_ref_pthread_create(t, a, start, arg);
+	return real_pthread_create(t, a, start, arg);
 }

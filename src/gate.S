@@ -1,4 +1,4 @@
-/* tramp.S - the generic gate every trampoline stub jumps to.
+/* gate.S - the generic gate every trampoline stub jumps to.
  *
  * Async-signal-safe: no calls into libc on the fast path, no locks, no
  * allocation.  The slow path (first call of a thread into a domain) calls
@@ -15,8 +15,12 @@
  * pkr_gate_unwind with the registers it had at the call.
  *
  * Register use between entry and return:
- *   %rbx thread state, %r12 fn (then the PKRU to restore), %r13 domain,
- *   %r14 per-thread domain slot / saved values, %r15 scratch.
+ *   %rbx thread state, %r12 fn, %r13 domain, %r14 per-thread domain
+ *   slot / saved values, %r15 scratch.
+ *
+ * PKRU: the bookkeeping always runs with the program's PKRU (0).  A call
+ * from a callback that runs with a domain's rights takes it at entry; the
+ * way out (pkr_gate_unwind) gives the calling domain its PKRU back last.
  */
 #include "shim.h"
 
@@ -54,6 +58,23 @@ pkr_gate:
 	.cfi_def_cfa %rbp, PKR_FR_RET + 8
 	mov	%r11, PKR_FR_FN(%rsp)
 	mov	%r11, %r12
+	/* Called from code running with a domain's rights (a callback)?
+	 * Take the program's rights for the bookkeeping: the thread state
+	 * and descriptors are key-0 memory.  rdpkru/wrpkru clobber %eax,
+	 * %ecx, %edx, which carry arguments. */
+	mov	%rax, %r13
+	mov	%rcx, %r14
+	mov	%rdx, %r15
+	xor	%ecx, %ecx
+	rdpkru
+	test	%eax, %eax
+	jz	0f
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%edx, %edx
+	wrpkru
+0:	mov	%r13, %rax
+	mov	%r14, %rcx
+	mov	%r15, %rdx
 	mov	PKR_FN_DOMAIN(%r12), %r13
 .Lreload:
 	mov	pkr_tls_thread@gottpoff(%rip), %r10
@@ -77,13 +98,11 @@ pkr_gate:
 	/* Called from the program: the domain's stack top, the real %fs. */
 	mov	PKR_T_TP(%rbx), %r10
 	mov	%r10, PKR_FR_ENTRY_TP(%rsp)
-	mov	pkr_prog_pkru(%rip), %r12d
 	mov	PKR_TDOM_SP(%r14), %r10
 	jmp	.Lhave_stack
 
 .Lnested:
 	/* Called from code running inside domain %r15 (a callback). */
-	mov	PKR_DOM_PKRU(%r15), %r12d
 	mov	PKR_T_TP(%rbx), %r10
 	cmpq	$0, PKR_DOM_SHADOW(%r15)
 	je	1f
@@ -109,11 +128,19 @@ pkr_gate:
 	mov	%rsp, PKR_T_TOP(%rbx)
 	mov	%r13, PKR_T_CUR(%rbx)
 
-	/* Copy the stacked-argument window to the new stack. */
+	/* Copy the stacked-argument window to the new stack: unrolled for
+	 * the default window of 8 words, a loop for any other size. */
 	mov	PKR_DOM_ARGWORDS(%r13), %r11
 	shl	$3, %r11
 	sub	%r11, %r10
 	and	$-16, %r10
+	cmp	$64, %r11
+	jne	3f
+	.irp	k, 0, 8, 16, 24, 32, 40, 48, 56
+	mov	PKR_FR_ARGS+\k(%rsp), %r15
+	mov	%r15, \k(%r10)
+	.endr
+	jmp	4f
 3:	test	%r11, %r11
 	jz	4f
 	sub	$8, %r11
@@ -148,23 +175,18 @@ pkr_gate:
 	mov	%r14, %rdx
 	call	*%r15
 
-	/* Back from the library: its rights off first. */
+	/* Back from the library: its rights off first.  The program's PKRU
+	 * is the constant 0; jumping to this wrpkru with any other %eax
+	 * (the gate as a gadget) ends in pkr_gate_pkru_mismatch. */
 	mov	%rax, %r14
 	mov	%rdx, %r15
-	mov	%r12d, %eax
+	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
 	wrpkru
-	/* The value written must be the one the innermost record asks for:
-	 * jumping to the wrpkru above with another %eax gains nothing. */
+	test	%eax, %eax
+	jnz	pkr_gate_pkru_mismatch
 	mov	PKR_T_TOP(%rbx), %r10
-	mov	PKR_FR_PREV_DOM(%r10), %r11
-	mov	pkr_prog_pkru(%rip), %ecx
-	test	%r11, %r11
-	jz	6f
-	mov	PKR_DOM_PKRU(%r11), %ecx
-6:	cmp	%ecx, %eax
-	jne	pkr_gate_pkru_mismatch
 
 	/* errno back, then the caller's thread pointer. */
 	mov	PKR_DOM_ERRNO_OFF(%r13), %r11
@@ -249,7 +271,8 @@ pkr_gate_unwind:
 	mov	PKR_DOM_INDEX(%r10), %r10d
 	shl	$PKR_TDOM_SHIFT, %r10
 	mov	%r11, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r10)
-1:	add	$PKR_FR_LOCALS, %rsp
+1:	mov	PKR_FR_PREV_DOM(%rsp), %r10
+	add	$PKR_FR_LOCALS, %rsp
 	.cfi_adjust_cfa_offset -PKR_FR_LOCALS
 	pop	%r15
 	.cfi_adjust_cfa_offset -8
@@ -263,6 +286,19 @@ pkr_gate_unwind:
 	.cfi_adjust_cfa_offset -8
 	pop	%rbp
 	.cfi_adjust_cfa_offset -8
+	test	%r10, %r10
+	jnz	2f
+	ret
+2:	/* Returning into a callback that runs inside domain %r10: give the
+	 * code its rights back, last. */
+	mov	%rax, %r11
+	mov	%rdx, %r9
+	mov	PKR_DOM_PKRU(%r10), %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r11, %rax
+	mov	%r9, %rdx
 	ret
 	.cfi_endproc
 	.size	pkr_gate_unwind, .-pkr_gate_unwind
@@ -271,8 +307,8 @@ pkr_gate_unwind:
 	.type	pkr_gate_pkru_mismatch, @function
 pkr_gate_pkru_mismatch:
 	mov	%eax, %edi
-	mov	%ecx, %esi
-	mov	pkr_prog_pkru(%rip), %eax
+	mov	$PKR_PROG_PKRU, %esi
+	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
 	wrpkru
@@ -280,5 +316,41 @@ pkr_gate_pkru_mismatch:
 	call	pkr_gate_violation
 	ud2
 	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
+
+/* Signal handler entries.  The kernel starts a handler with PKRU allowing
+ * key 0 only, and %fs may still point at a domain's shadow thread block
+ * (another key): before any C code runs (a stack-protector prologue reads
+ * %fs:0x28), take the program's PKRU.  %rdx (the ucontext) survives. */
+	.globl	pkr_fault_entry
+	.hidden	pkr_fault_entry
+	.type	pkr_fault_entry, @function
+	.p2align 4
+pkr_fault_entry:
+	.cfi_startproc
+	mov	%rdx, %r8
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r8, %rdx
+	jmp	pkr_fault_handler
+	.cfi_endproc
+	.size	pkr_fault_entry, .-pkr_fault_entry
+
+	.globl	pkr_signal_entry
+	.hidden	pkr_signal_entry
+	.type	pkr_signal_entry, @function
+	.p2align 4
+pkr_signal_entry:
+	.cfi_startproc
+	mov	%rdx, %r8
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r8, %rdx
+	jmp	pkr_signal_handler
+	.cfi_endproc
+	.size	pkr_signal_entry, .-pkr_signal_entry
 
 	.section .note.GNU-stack,"",@progbits

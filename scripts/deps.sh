@@ -1,0 +1,42 @@
+# scripts/deps.sh - the Debian packages pkrewind needs, and how to get them.
+# Sourced by scripts/check and scripts/demo.  Each package is here for a
+# reason (README.md, "Dependencies"): keep the two lists in step.
+
+# Building: the autotools chain, the compiler, libelf (symbol tables for
+# `pkrewind symbols` and the shim), Check (unit tests).
+PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libc6-dev libelf-dev check"
+# Testing: man page lint, and the real programs and libraries the
+# integration tests isolate.
+PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev"
+# Benchmarks only (scripts/bench): plots, timing, the libsodium workload.
+PKR_BENCH_PKGS="gnuplot-nox hyperfine libsodium-dev"
+
+pkr_sudo() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Install whatever of the named packages is missing (apt-get update first,
+# once).  Prints nothing when everything is there.
+pkr_install() {
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "pkrewind: installing Debian packages:$missing"
+	pkr_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	# shellcheck disable=SC2086
+	pkr_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+}
+
+# Bootstrap and configure the tree if needed, then build.
+pkr_build() {
+	if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+		autoreconf -fi
+	fi
+	if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
+		./configure
+	fi
+	make -j"$(nproc)"
+}

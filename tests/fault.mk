@@ -1,0 +1,1 @@
+## tests/fault.mk: rewind and reset tests (issue 4)
