@@ -842,7 +842,7 @@ static int cmd_run(int argc, char **argv)
 	err = set_env("LD_PRELOAD", s);
 	free(s);
 	err |= set_env("PKREWIND_POLICY", policy_abs);
-	if (verbose && !getenv("PKREWIND_LOG"))
+	if (verbose)    /* the command line wins over the environment */
 		err |= set_env("PKREWIND_LOG", verbose > 1 ? "debug" : "info");
 	if (stats)
 		err |= set_env("PKREWIND_STATS", "1");

@@ -35,6 +35,7 @@
 #include "loader.h"
 #include "log.h"
 #include "pkey.h"
+#include "runtime/rt.h"
 #include "shim.h"
 #include "tramp.h"
 
@@ -286,8 +287,8 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	if (d->shadow)
 		pkr_wrfsbase(f->entry_tp);
 
-	fn->faults++;
-	d->faults++;
+	__atomic_fetch_add(&fn->faults, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
 	d->fault_run = calls - d->calls_at_fault <= 1 ? d->fault_run + 1 : 1;
 	d->calls_at_fault = calls;
 	abort_now = d->pol->on_fault == PKR_ON_FAULT_ABORT ||
@@ -320,9 +321,19 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 		die_abort();
 	}
 
+	/* The signal mask the thread had before the library changed it (read
+	 * before a reset puts the runtime's table back). */
+	if (d->rt_masks) {
+		int tid = (int)syscall(SYS_gettid);
+		for (size_t i = 0; i < d->rt_nmasks; i++)
+			if (d->rt_masks[i].active && d->rt_masks[i].tid == tid) {
+				uc->uc_sigmask = d->rt_masks[i].saved;
+				d->rt_masks[i].active = 0;
+			}
+	}
 	if (d->pol->on_fault == PKR_ON_FAULT_RESET) {
 		pkr_snapshot_restore(d);
-		d->resets++;
+		__atomic_fetch_add(&d->resets, 1, __ATOMIC_RELAXED);
 	} else {
 		pkr_snapshot_unlock_heap(d, pc);
 	}
@@ -364,9 +375,10 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 
 	t = pkr_tls_thread;      /* the same through a shadow thread block */
 	if (t && t->cur && t->top) {
-		/* A fault (or an abort) while this thread is inside a domain. */
+		/* A fault (or an abort) while this thread is inside a domain.
+		 * errno is left as rewind_call() set it: in write mode the
+		 * handler's errno is the caller's. */
 		rewind_call(sig, si, uc, t);
-		errno = saved;
 		return;
 	}
 	not_ours(sig, si, ucv);

@@ -87,7 +87,12 @@ pkr_gate:
 	cmpq	$0, PKR_TDOM_SP(%r14)
 	je	.Lprepare
 
-	incq	PKR_FN_CALLS(%r12)
+	/* Counting is exact (locked) and costs a few cycles: only when the
+	 * counts are used (PKREWIND_STATS, max-faults). */
+	cmpb	$0, pkr_count_calls(%rip)
+	je	1f
+	lock incq PKR_FN_CALLS(%r12)
+1:
 	movq	$0, PKR_FR_SAVED_SP(%rsp)
 	mov	PKR_T_TOP(%rbx), %r10
 	mov	%r10, PKR_FR_PREV(%rsp)
@@ -321,11 +326,12 @@ pkr_gate_pkru_mismatch:
  * key 0 only, and %fs may still point at a domain's shadow thread block
  * (another key): before any C code runs (a stack-protector prologue reads
  * %fs:0x28), take the program's PKRU.  %rdx (the ucontext) survives. */
-	.globl	pkr_fault_entry
-	.hidden	pkr_fault_entry
-	.type	pkr_fault_entry, @function
+	.macro	handler_entry name, target
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
 	.p2align 4
-pkr_fault_entry:
+\name:
 	.cfi_startproc
 	mov	%rdx, %r8
 	mov	$PKR_PROG_PKRU, %eax
@@ -333,24 +339,12 @@ pkr_fault_entry:
 	xor	%edx, %edx
 	wrpkru
 	mov	%r8, %rdx
-	jmp	pkr_fault_handler
+	jmp	\target
 	.cfi_endproc
-	.size	pkr_fault_entry, .-pkr_fault_entry
+	.size	\name, .-\name
+	.endm
 
-	.globl	pkr_signal_entry
-	.hidden	pkr_signal_entry
-	.type	pkr_signal_entry, @function
-	.p2align 4
-pkr_signal_entry:
-	.cfi_startproc
-	mov	%rdx, %r8
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru
-	mov	%r8, %rdx
-	jmp	pkr_signal_handler
-	.cfi_endproc
-	.size	pkr_signal_entry, .-pkr_signal_entry
+	handler_entry pkr_fault_entry, pkr_fault_handler
+	handler_entry pkr_signal_entry, pkr_signal_handler
 
 	.section .note.GNU-stack,"",@progbits

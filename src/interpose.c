@@ -98,6 +98,7 @@ static void *(*real_dlopen)(const char *, int);
 static void *(*real_dlmopen)(Lmid_t, const char *, int);
 static void *(*real_dlsym)(void *, const char *);
 static void *(*real_dlvsym)(void *, const char *, const char *);
+static int (*real_dlclose)(void *);
 
 static void resolve_real(void)
 {
@@ -107,7 +108,8 @@ static void resolve_real(void)
 	real_dlmopen = (void *(*)(Lmid_t, const char *, int))pkr_libc_symbol("dlmopen", "GLIBC_2.34");
 	real_dlvsym = (void *(*)(void *, const char *, const char *))pkr_libc_symbol("dlvsym", "GLIBC_2.34");
 	real_dlsym = (void *(*)(void *, const char *))pkr_libc_symbol("dlsym", "GLIBC_2.34");
-	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym) {
+	real_dlclose = (int (*)(void *))pkr_libc_symbol("dlclose", "GLIBC_2.34");
+	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym || !real_dlclose) {
 		pkr_log(PKR_LOG_ERROR, "cannot find dlopen/dlmopen/dlsym/dlvsym@GLIBC_2.34 "
 			"in the C library: this glibc is not supported");
 		_exit(127);
@@ -118,6 +120,7 @@ void *pkr_real_dlopen(const char *file, int mode) { resolve_real(); return real_
 void *pkr_real_dlmopen(Lmid_t l, const char *file, int mode) { resolve_real(); return real_dlmopen(l, file, mode); }
 void *pkr_real_dlsym(void *h, const char *name) { resolve_real(); return real_dlsym(h, name); }
 void *pkr_real_dlvsym(void *h, const char *name, const char *v) { resolve_real(); return real_dlvsym(h, name, v); }
+int pkr_real_dlclose(void *h) { resolve_real(); return real_dlclose(h); }
 
 /* ---- which library an address belongs to ----------------------------- */
 
@@ -274,16 +277,14 @@ static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,
 			if (!(d = pkr_domains[k]))
 				continue;
 			f = pkr_domain_lookup(d, name, ver);
+			/* A data object cannot be trampolined.  Through a copy
+			 * relocation the program holds its own copy, so the
+			 * name is what tells it is the library's. */
 			if (!f && type != R_X86_64_JUMP_SLOT &&
-			    ELF64_ST_TYPE(sym->st_info) == STT_OBJECT) {
-				/* a data object: cannot be trampolined */
-				void *a = ver ? pkr_real_dlvsym(RTLD_DEFAULT, name, ver)
-					      : pkr_real_dlsym(RTLD_DEFAULT, name);
-				const struct pkr_lib *l;
-				bool in_ns;
-				if (a && domain_of((uintptr_t)a, &l, &in_ns) == d)
-					warn_data_once(d, name, info->dlpi_name);
-			}
+			    ELF64_ST_TYPE(sym->st_info) == STT_OBJECT)
+				for (size_t j = 0; j < d->ndata; j++)
+					if (!strcmp(d->data_names[j], name))
+						warn_data_once(d, name, info->dlpi_name);
 		}
 		if (!f || type == R_X86_64_COPY)
 			continue;
@@ -389,8 +390,16 @@ static void *next_after(void *caller, const char *name, const char *version)
 
 	if (!dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
 		return NULL;
+	/* A link_map is a valid dlsym handle only for objects glibc gave a
+	 * search list (the program, dlopen()ed objects): open each object by
+	 * name without loading anything, and keep only its own definitions. */
 	for (struct link_map *m = lm->l_next; m; m = m->l_next) {
-		void *r = version ? pkr_real_dlvsym(m, name, version) : pkr_real_dlsym(m, name);
+		void *h, *r;
+		if (!m->l_name || !m->l_name[0] ||
+		    !(h = pkr_real_dlopen(m->l_name, RTLD_LAZY | RTLD_NOLOAD)))
+			continue;
+		r = version ? pkr_real_dlvsym(h, name, version) : pkr_real_dlsym(h, name);
+		pkr_real_dlclose(h);
 		if (r && dladdr1(r, &info, (void **)&def, RTLD_DL_LINKMAP) && def == m)
 			return r;
 	}

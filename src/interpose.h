@@ -20,6 +20,7 @@ void *pkr_real_dlopen(const char *file, int mode);
 void *pkr_real_dlmopen(Lmid_t lmid, const char *file, int mode);
 void *pkr_real_dlsym(void *h, const char *name);
 void *pkr_real_dlvsym(void *h, const char *name, const char *version);
+int pkr_real_dlclose(void *h);
 
 /* A symbol of the program's C library by name and version, looked up
  * in its own symbol table (bypasses every interposer, the shim's too). */

@@ -276,6 +276,12 @@ static int build_exports(struct pkr_domain *d)
 			void *addr;
 
 			if (s->kind == PKR_SYM_OBJECT) {
+				char **nd = realloc(d->data_names, (d->ndata + 1) * sizeof *nd);
+				if (nd) {
+					d->data_names = nd;
+					if ((nd[d->ndata] = strdup(s->name)))
+						d->ndata++;
+				}
 				pkr_log(PKR_LOG_INFO, "domain %s: data object '%s' of %s "
 					"cannot be isolated (only functions go through "
 					"trampolines)", d->pol->name, s->name, d->libs[i].path);
@@ -470,6 +476,9 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 		d->rt_heap = state ? state(&hs) : NULL;
 		if (d->rt_heap && hs != sizeof(struct pkr_heap))
 			d->rt_heap = NULL;
+		struct pkr_rt_mask *(*masks)(size_t *) = (struct pkr_rt_mask *(*)(size_t *))
+			pkr_real_dlsym(d->rt_handle, "pkr_rt_masks");
+		d->rt_masks = masks ? masks(&d->rt_nmasks) : NULL;
 	}
 	if (dp->on_fault == PKR_ON_FAULT_RESET && pkr_snapshot_take(d) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot snapshot the domain for "

@@ -8,7 +8,7 @@
  *    written with one write(2) call when it fits PKR_LOG_LINE_MAX bytes.
  *  - pkr_log_init() is not async-signal-safe; call it once at start-up
  *    (the shim's constructor, the command's main).  Before it, messages go
- *    to fd 2 at level warn.
+ *    to fd 2 at level warn, with the prefix "pkrewind: ".
  */
 #ifndef PKR_LOG_H
 #define PKR_LOG_H
@@ -45,7 +45,9 @@ void pkr_log(enum pkr_log_level level, const char *fmt, ...)
 void pkr_vlog(enum pkr_log_level level, const char *fmt, va_list ap);
 
 /* A small printf: %s %c %d %i %u %x %X %p %% with the length modifiers
- * l, ll, z, and flags/width: '0', '-', a decimal width, and "%.*s".
+ * l, ll, z (also h, hh), and flags/width: '0', '-', a decimal width, and
+ * "%.*s" (also '*' widths, and precisions for strings and integers).
+ * An unknown conversion is copied as it stands.
  * Always NUL-terminates when size > 0; returns the number of bytes written
  * (not counting the NUL), truncating at size - 1. */
 size_t pkr_fmt(char *buf, size_t size, const char *fmt, ...)

@@ -37,6 +37,14 @@
 
 /* ==== arena ============================================================ */
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PKR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PKR_ASAN 1
+#endif
+#endif
+
 #define ARENA_CHUNK 8192
 
 struct arena_chunk {
@@ -63,6 +71,17 @@ static void *arena_alloc(struct arena *a, size_t n)
 
 	if (n > SIZE_MAX / 2)
 		arena_oom(a);
+#ifdef PKR_ASAN
+	/* One malloc per object, so that AddressSanitizer (the fuzzer's
+	 * build) sees the bounds of each. */
+	c = malloc(sizeof *c + n);
+	if (!c)
+		arena_oom(a);
+	c->size = c->used = n;
+	c->next = a->head;
+	a->head = c;
+	return c->data;
+#endif
 	n = (n + align - 1) & ~(align - 1);
 	if (!c || c->size - c->used < n) {
 		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
@@ -577,6 +596,7 @@ struct parser {
 	size_t top_len;
 	unsigned nerrors;
 	bool gave_up;
+	bool out_of_memory;
 
 	struct frame stack[PKR_MAX_INCLUDE_DEPTH + 1];
 	unsigned depth;                 /* index of the current frame */
@@ -981,12 +1001,7 @@ static void parse_domain(struct parser *ps, struct linectx *lc)
 		ps->cur = b;
 		return;
 	}
-	if (ps->ndoms >= PKR_MAX_DOMAINS && !ps->reported_too_many) {
-		ps->reported_too_many = true;
-		tok_error(ps, &lc->dir, "at most %d domains: the hardware has 16 protection keys "
-			  "and key 0 is the program's", PKR_MAX_DOMAINS);
-		ok = false;
-	} else if (!valid_domain_name(name.s, name.len)) {
+	if (!valid_domain_name(name.s, name.len)) {
 		tok_error(ps, &name, "invalid domain name '%.*s' (letters, digits, '_', '.' and '-', "
 			  "starting with a letter or '_')", TOK(&name));
 		ok = false;
@@ -994,14 +1009,18 @@ static void parse_domain(struct parser *ps, struct linectx *lc)
 		tok_error(ps, &name, "domain name '%.*s' is too long (%zu bytes; at most %d)",
 			  TOK(&name), name.len, MAX_DOMAIN_NAME);
 		ok = false;
-	} else {
+	} else if (htab_find(ps->arena, &ps->domain_names, 0, name.s, name.len)->key) {
 		struct hentry *e = htab_find(ps->arena, &ps->domain_names, 0, name.s, name.len);
 
-		if (e->key) {
-			tok_error(ps, &name, "duplicate domain '%.*s' (first at %s:%u)",
-				  TOK(&name), e->file, e->line);
-			ok = false;
-		}
+		tok_error(ps, &name, "duplicate domain '%.*s' (first at %s:%u)",
+			  TOK(&name), e->file, e->line);
+		ok = false;
+	} else if (ps->domain_names.n >= PKR_MAX_DOMAINS && !ps->reported_too_many) {
+		/* Said once: the domains past the 15th are still checked. */
+		ps->reported_too_many = true;
+		tok_error(ps, &lc->dir, "at most %d domains: the hardware has 16 protection keys "
+			  "and key 0 is the program's", PKR_MAX_DOMAINS);
+		ok = false;
 	}
 	b = new_domain(ps, name.s, name.len, &lc->dir, name.col);
 	if (ok) {
@@ -1741,8 +1760,8 @@ static struct pkr_policy *run_parser(struct parser *ps)
 	if (setjmp(oom) != 0) {
 		for (unsigned i = 1; i <= ps->depth; i++)
 			free(ps->stack[i].buf);
-		pkr_diags_add(ps->diags, PKR_DIAG_ERROR, ps->top_file, 0, 0, "out of memory");
 		ps->arena->oom = NULL;
+		ps->out_of_memory = true;
 		return NULL;
 	}
 	parse_top(ps, ps->top_file, ps->top_buf, ps->top_len);
@@ -1775,6 +1794,9 @@ struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t le
 		pkr_diags_add(ps.diags, PKR_DIAG_ERROR, ps.top_file, 0, 0, "out of memory");
 	if (!p)
 		arena_destroy(ps.arena);
+	/* Reported once the arena is gone, so that there is memory for it. */
+	if (ps.out_of_memory)
+		pkr_diags_add(ps.diags, PKR_DIAG_ERROR, ps.top_file, 0, 0, "out of memory");
 	if (!diags)
 		pkr_diags_free(&local);
 	return p;
@@ -1830,15 +1852,19 @@ struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 
 	if (!d)
 		return (struct pkr_retval){ .value = -1, .err = EFAULT };
+	/* `fault-return void` without `errno` leaves errno alone (there is
+	 * no return value an errno could go with); a value without `errno`
+	 * takes the domain's errno, EFAULT by default. */
 	r = d->fault_return;
 	if (r.err == PKR_ERRNO_INHERIT)
-		r.err = EFAULT;
+		r.err = r.is_void ? PKR_ERRNO_KEEP : EFAULT;
 	if (f && f->ret.set) {
-		int domain_err = r.err;
+		int domain_err = d->fault_return.err == PKR_ERRNO_INHERIT ? EFAULT
+				 : d->fault_return.err;
 
 		r = f->ret;
 		if (r.err == PKR_ERRNO_INHERIT)
-			r.err = domain_err;
+			r.err = r.is_void ? PKR_ERRNO_KEEP : domain_err;
 	}
 	return r;
 }

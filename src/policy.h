@@ -57,7 +57,9 @@ struct pkr_retval {
 	bool is_void;        /* `fault-return void`: %rax is left 0 */
 	bool set;            /* a fault-return was given on this line */
 	int64_t value;       /* returned in %rax */
-	int err;             /* errno value, PKR_ERRNO_INHERIT or PKR_ERRNO_KEEP */
+	int err;             /* errno value, PKR_ERRNO_INHERIT or PKR_ERRNO_KEEP;
+			      * a domain's is never INHERIT: EFAULT unless the
+			      * fault-return line names an errno */
 };
 
 struct pkr_func_policy {
@@ -78,7 +80,7 @@ struct pkr_domain_policy {
 	unsigned long max_faults;   /* 0: unlimited */
 	uint64_t heap, stack, stack_args;
 	struct pkr_retval fault_return;   /* domain default: -1, EFAULT */
-	const struct pkr_func_policy *functions;
+	const struct pkr_func_policy *functions;   /* in file order */
 	size_t nfunctions;
 };
 
@@ -129,7 +131,9 @@ struct pkr_parse_env {
 };
 
 /* Parse `len` bytes named `file`.  Returns the model, or NULL when any
- * error was reported (diags then holds at least one error). */
+ * error was reported (diags then holds at least one error).  `file` NULL
+ * is "<policy>"; `diags` NULL discards the messages.  The top-level file
+ * is at include depth 0: at most PKR_MAX_INCLUDE_DEPTH includes nest. */
 struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t len,
 				    const struct pkr_parse_env *env,
 				    struct pkr_diags *diags);
@@ -143,11 +147,15 @@ void pkr_policy_free(struct pkr_policy *p);
 const struct pkr_func_policy *pkr_policy_function(const struct pkr_domain_policy *d,
 						   const char *name);
 /* The effective fault return of `fname` in `d` (function line, else domain
- * default); err resolved (never PKR_ERRNO_INHERIT). */
+ * default); err resolved (never PKR_ERRNO_INHERIT).  Names are compared
+ * exactly as written, "@VERSION" included. */
 struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 					  const char *fname);
 /* true when library spec `spec` names the object whose path is `path`
- * and whose DT_SONAME is `soname` (may be NULL). */
+ * and whose DT_SONAME is `soname` (may be NULL).  A soname matches the
+ * soname or the basename of path; an absolute path matches path exactly;
+ * a glob (* ? [) matches, with fnmatch(FNM_PATHNAME), the full path when
+ * it starts with '/', else the soname or the basename. */
 bool pkr_policy_library_matches(const char *spec, const char *path, const char *soname);
 
 /* Keyword spellings, for messages and man pages. */
@@ -165,7 +173,9 @@ enum pkr_policy_source {
 	PKR_POLICY_USER,       /* $XDG_CONFIG_HOME/pkrewind/policy or ~/.config/... */
 	PKR_POLICY_SYSTEM,     /* SYSCONFDIR/pkrewind/policy (/etc/pkrewind/policy) */
 };
-/* Find the policy file.  Writes its path to buf (size bytes). */
+/* Find the policy file.  Writes its path to buf (size bytes).  A set
+ * PKREWIND_POLICY (even empty) is PKR_POLICY_ENV whether or not the file
+ * exists; a candidate whose path does not fit buf is skipped. */
 enum pkr_policy_source pkr_policy_locate(char *buf, size_t size);
 
 #endif

@@ -37,6 +37,7 @@ size_t pkr_ndomains;
 const struct pkr_policy *pkr_policy;
 uint32_t pkr_prog_pkru = PKR_PROG_PKRU;
 int64_t pkr_prog_errno_off;
+uint8_t pkr_count_calls;
 
 static pthread_mutex_t shim_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static bool core_ready;          /* keys, threads and PKRU set up */
@@ -226,7 +227,58 @@ static void print_diags(const struct pkr_diags *dg)
 	}
 }
 
-__attribute__((constructor(101))) static void pkr_shim_init(void)
+/* glibc.rtld.nns as this process was started with (default 4). */
+static unsigned long current_nns(void)
+{
+	const char *t = getenv("GLIBC_TUNABLES"), *p;
+	unsigned long v = 4;
+
+	for (p = t; p && (p = strstr(p, "glibc.rtld.nns=")); p++)
+		if (p == t || p[-1] == ':')
+			v = strtoul(p + 15, NULL, 10);
+	return v;
+}
+
+/* Each domain takes a link namespace; glibc has glibc.rtld.nns of them
+ * (the program's included), fixed when the process starts.  When the
+ * policy needs more, start the program again with the tunable set: once
+ * (PKREWIND_REEXEC marks the second start), and only when exec works. */
+static void ensure_namespaces(char **argv)
+{
+	struct objs o = { 0 };
+	unsigned long need = 1, have = current_nns();
+	char *t, buf[32];
+	const char *old;
+
+	if (!argv || getenv("PKREWIND_REEXEC"))
+		return;
+	dl_iterate_phdr(collect, &o);
+	for (size_t i = 0; i < pkr_policy->ndomains; i++)
+		for (size_t j = 0; j < o.n; j++)
+			if (obj_matches(&pkr_policy->domains[i], &o.v[j])) {
+				need++;
+				break;
+			}
+	free(o.v);
+	if (need <= have)
+		return;
+	if (need > 16)
+		need = 16;
+	old = getenv("GLIBC_TUNABLES");
+	snprintf(buf, sizeof buf, "glibc.rtld.nns=%lu", need);
+	if (asprintf(&t, "%s%s%s", old && *old ? old : "", old && *old ? ":" : "", buf) < 0)
+		return;
+	pkr_log(PKR_LOG_INFO, "the policy needs %lu link namespaces, glibc has %lu: "
+		"starting %s again with GLIBC_TUNABLES=%s", need, have, progname(), t);
+	setenv("GLIBC_TUNABLES", t, 1);
+	setenv("PKREWIND_REEXEC", "1", 1);
+	execv("/proc/self/exe", argv);
+	pkr_log(PKR_LOG_WARN, "cannot start %s again (%s): at most %lu domains can be "
+		"created", progname(), strerror(errno), have - 1);
+	free(t);
+}
+
+__attribute__((constructor(101))) static void pkr_shim_init(int argc, char **argv, char **envp)
 {
 	char path[PATH_MAX];
 	struct pkr_diags dg;
@@ -251,6 +303,13 @@ __attribute__((constructor(101))) static void pkr_shim_init(void)
 	}
 	pkr_log(PKR_LOG_DEBUG, "policy %s: %zu domains", path, p->ndomains);
 	pkr_policy = p;
+	for (size_t i = 0; i < p->ndomains; i++)
+		if (p->domains[i].max_faults)
+			pkr_count_calls = 1;     /* "in a row" needs the counts */
+	(void)argc;
+	(void)envp;
+	ensure_namespaces(argv);
+	unsetenv("PKREWIND_REEXEC");    /* not for the program's children */
 	pkr_stats_init();
 	pkr_shim_refresh();
 }

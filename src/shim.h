@@ -63,6 +63,7 @@
 
 struct pkr_domain;
 struct pkr_heap;
+struct pkr_rt_mask;
 struct pkr_snapshot;
 
 /* One per exported function of an isolated library; a stub loads its
@@ -110,6 +111,8 @@ struct pkr_domain {
 	struct pkr_fn **hash;         /* exported functions by name */
 	size_t hash_size;
 	struct pkr_fn *fns;           /* all descriptors (array) */
+	char **data_names;            /* exported data objects (not isolable) */
+	size_t ndata;
 	size_t nfns;
 	void *(*ns_uselocale)(void *);
 	int (*ns_fflush)(void *);
@@ -121,6 +124,8 @@ struct pkr_domain {
 	size_t nobjs;
 	uintptr_t rt_lo, rt_hi;       /* the runtime's own range */
 	struct pkr_heap *rt_heap;     /* the runtime's allocator state */
+	struct pkr_rt_mask *rt_masks; /* signal masks the library changed */
+	size_t rt_nmasks;
 	struct pkr_snapshot *snapshot; /* on-fault reset: state after loading */
 };
 
@@ -162,6 +167,7 @@ extern size_t pkr_ndomains;
 extern const struct pkr_policy *pkr_policy;
 extern uint32_t pkr_prog_pkru;        /* PKRU of program code: 0 */
 extern int64_t pkr_prog_errno_off;    /* program errno - thread pointer */
+extern uint8_t pkr_count_calls;       /* the gate counts calls (stats, max-faults) */
 extern __thread struct pkr_thread *pkr_tls_thread
 	__attribute__((tls_model("initial-exec")));
 

@@ -31,6 +31,8 @@ void pkr_stats_init(void)
 {
 	const char *e = getenv("PKREWIND_STATS");
 	enabled = e && *e && strcmp(e, "0") != 0;
+	if (enabled)
+		pkr_count_calls = 1;
 }
 
 void pkr_stats_print(void)

@@ -1,8 +1,9 @@
 /* stats.h - per-domain and per-function call and fault counts.
  *
- * Invariants: counts are kept in the function descriptors (the gate
- * increments `calls` without a lock: under concurrent calls from several
- * threads a count may miss increments) and in the domain (faults, resets).
+ * Invariants: counts are kept in the function descriptors and in the
+ * domain (faults, resets), updated with atomic increments.  The gate
+ * counts calls only when pkr_count_calls is set (PKREWIND_STATS, or a
+ * domain with max-faults), so that uncounted calls pay nothing for it.
  * pkr_stats_print() runs at exit when PKREWIND_STATS=1; not async-signal-
  * safe in general but uses only the async-signal-safe logger.
  */

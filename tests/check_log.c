@@ -67,6 +67,8 @@ START_TEST(test_fmt_integers)
 	SAME("%zx", (size_t)4096);
 	SAME("%hhd", (signed char)-3);
 	SAME("%hu", (unsigned short)65535);
+	SAME("%hd", (short)-5);
+	SAME("%hhu", (unsigned char)200);
 	SAME("[%d|%u|%x]", -1, 2u, 255u);
 }
 END_TEST
@@ -94,6 +96,7 @@ START_TEST(test_fmt_widths)
 	SAME("%.2s", "abcdef");
 	SAME("%8.2s|", "abcdef");
 	SAME("%.*s", 0, "abc");
+	SAME("%.*s|", -1, "abc");               /* negative: no precision */
 	SAME("%c%c%c", 'a', 'b', 'c');
 	SAME("%3c|%-3c|", 'x', 'y');
 	{
@@ -373,6 +376,14 @@ START_TEST(test_log_long_lines)
 		ck_assert_int_eq(buf[n - 1], '\n');
 		ck_assert_int_eq(memcmp(buf, "pkrewind: error: mmm", 20), 0);
 	}
+	/* one byte more: the newline needs a second write, nothing is lost */
+	memset(msg, 'n', PKR_LOG_LINE_MAX - prefix);
+	msg[PKR_LOG_LINE_MAX - prefix] = '\0';
+	pkr_log(PKR_LOG_ERROR, "%s", msg);
+	got = drain();
+	ck_assert_uint_eq(strlen(got), PKR_LOG_LINE_MAX + 1);
+	ck_assert_int_eq(got[PKR_LOG_LINE_MAX - 1], 'n');
+	ck_assert_int_eq(got[PKR_LOG_LINE_MAX], '\n');
 	/* a 4000-byte message comes out complete */
 	memset(msg, 'z', 4000);
 	msg[4000] = '\0';

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,7 +48,8 @@ static int mem_read(void *ctx, const char *path, char **buf, size_t *len)
 			size_t n = strlen(fs->files[i].text);
 
 			*buf = malloc(n + 1);
-			ck_assert_ptr_nonnull(*buf);
+			if (!*buf)
+				return ENOMEM;
 			memcpy(*buf, fs->files[i].text, n + 1);
 			*len = n;
 			return 0;
@@ -427,6 +429,7 @@ START_TEST(test_errno_tables)
 	ck_assert_ptr_null(pkr_errno_name(-1));
 	ck_assert_ptr_null(pkr_errno_name(4096));
 	ck_assert_ptr_null(pkr_errno_name(4000));
+#ifdef HAVE_STRERRORNAME_NP
 	/* Every name the C library knows maps back to its number. */
 	for (int e = 1; e < 4096; e++) {
 		const char *name = strerrorname_np(e);
@@ -436,6 +439,7 @@ START_TEST(test_errno_tables)
 		ck_assert_str_eq(pkr_errno_name(e), name);
 		ck_assert_int_eq(pkr_errno_from_name(name), e);
 	}
+#endif
 }
 END_TEST
 
@@ -493,6 +497,9 @@ START_TEST(test_lookups)
 	ck_assert_ptr_null(pkr_policy_function(d, "v"));
 	ck_assert_ptr_null(pkr_policy_function(d, NULL));
 	ck_assert_ptr_null(pkr_policy_function(NULL, "own"));
+	r = pkr_policy_fault_return(NULL, "own");
+	ck_assert_int_eq(r.value, -1);
+	ck_assert_int_eq(r.err, EFAULT);
 
 	r = pkr_policy_fault_return(d, "inherit");          /* domain's errno */
 	ck_assert_int_eq(r.value, 3);
@@ -507,9 +514,9 @@ START_TEST(test_lookups)
 	r = pkr_policy_fault_return(d, "plain");            /* domain default */
 	ck_assert_int_eq(r.value, -5);
 	ck_assert_int_eq(r.err, ENOMEM);
-	r = pkr_policy_fault_return(d, "nothing");
+	r = pkr_policy_fault_return(d, "nothing");          /* void: errno left alone */
 	ck_assert(r.is_void);
-	ck_assert_int_eq(r.err, ENOMEM);
+	ck_assert_int_eq(r.err, PKR_ERRNO_KEEP);
 	r = pkr_policy_fault_return(d, "v@VER_1");
 	ck_assert_int_eq(r.value, 6);
 	r = pkr_policy_fault_return(d, "unlisted");
@@ -616,6 +623,11 @@ START_TEST(test_fifteen_domains)
 	snprintf(text + n, sizeof text - n, "domain d17\nlibrary lib17.so\n");
 	parse(text);
 	ck_assert_uint_eq(diags.nerrors, 1);
+	/* a 16th domain line that is a mistake of its own is not counted */
+	snprintf(text + n - 28, sizeof text - n + 28, "domain d1\nlibrary lib16.so\n");
+	parse(text);
+	ck_assert_uint_eq(diags.nerrors, 1);
+	ck_assert_str_eq(diag(0), "t.policy:31:8: duplicate domain 'd1' (first at t.policy:1)");
 }
 END_TEST
 
@@ -1078,6 +1090,29 @@ START_TEST(test_include_relative)
 }
 END_TEST
 
+/* Paths that leave the includer's directory, or name a directory. */
+START_TEST(test_include_odd_paths)
+{
+	static const struct memfile files[] = {
+		{ "../up.policy", "domain up\nlibrary libup.so\n" },
+	};
+	struct memfs fs = { .files = files, .nfiles = 1 };
+
+	parse_fs("include ../up.policy\n", &fs);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_str_eq(fs.reads[0], "../up.policy");
+	ck_assert_str_eq(dom(0)->file, "../up.policy");
+	fs.nreads = 0;
+	parse_named("a/b/t.policy", "include ../../../up.policy\n", 26, &fs);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_str_eq(fs.reads[0], "../up.policy");
+	expect_error_fs("include sub/..\n", &fs,
+			"t.policy:1:9: cannot read '.': No such file or directory");
+	expect_error_fs("include /sub/../..//x/\n", &fs,
+			"t.policy:1:9: cannot read '/x': No such file or directory");
+}
+END_TEST
+
 START_TEST(test_include_errors_name_the_file)
 {
 	static const struct memfile files[] = {
@@ -1181,6 +1216,173 @@ START_TEST(test_include_cycles)
 }
 END_TEST
 
+START_TEST(test_include_too_big)
+{
+	const size_t size = PKR_MAX_FILE_SIZE + 1;
+	char *big = malloc(size + 1);
+	struct memfile files[1] = { { "big.policy", big } };
+	struct memfs fs = { .files = files, .nfiles = 1 };
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, '#', size);
+	big[size] = '\0';
+	expect_error_fs("include big.policy\n", &fs, "t.policy:1:9: 'big.policy' is larger than 16 MiB");
+	free(big);
+}
+END_TEST
+
+/* Leak checks: while `counting` is set, count the heap blocks handed out
+ * and not given back.  The C library's own functions (strdup, vasprintf,
+ * realpath) come through these too. */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+
+static volatile int counting;
+static long live_blocks;
+
+void *malloc(size_t n)
+{
+	void *p = __libc_malloc(n);
+
+	if (p && counting)
+		live_blocks++;
+	return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p = __libc_calloc(n, size);
+
+	if (p && counting)
+		live_blocks++;
+	return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+	void *p = __libc_realloc(old, n);
+
+	if (counting) {
+		if (!old && p)
+			live_blocks++;
+		else if (old && n == 0)
+			live_blocks--;
+	}
+	return p;
+}
+
+void free(void *p)
+{
+	if (p && counting)
+		live_blocks--;
+	__libc_free(p);
+}
+
+static void count_start(void)
+{
+	live_blocks = 0;
+	counting = 1;
+}
+
+static long count_stop(void)
+{
+	counting = 0;
+	return live_blocks;
+}
+
+/* Parsing, with errors or without, gives back all it took once the
+ * model and the messages are freed. */
+START_TEST(test_no_leaks)
+{
+	static const struct memfile files[] = {
+		{ "a.policy", "domain a\nlibrary liba.so\nfunction f fault-return 1\ninclude b.policy\n" },
+		{ "b.policy", "function g\nheap 1M\n" },
+		{ "bad.policy", "domain x\nlibary y\ninclude bad.policy\n" },
+	};
+	struct memfs fs = { .files = files, .nfiles = 3 };
+	struct pkr_parse_env env = { mem_read, &fs };
+	struct pkr_policy *good[3], *bad[3];
+	struct pkr_diags d[3];
+	long leaked;
+	const char *text = "include a.policy\ndomain t\nlibrary libt.so\n";
+
+	/* No Check assertion while counting: they allocate. */
+	count_start();
+	for (int i = 0; i < 3; i++) {
+		pkr_diags_init(&d[i]);
+		good[i] = pkr_policy_parse("t.policy", text, strlen(text), &env, &d[i]);
+		bad[i] = pkr_policy_parse("t.policy", "include bad.policy\nbogus\n", 25, &env, &d[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!good[i] || bad[i] || d[i].nerrors != 4)
+			break;
+		pkr_policy_free(good[i]);
+		pkr_diags_free(&d[i]);
+	}
+	leaked = count_stop();
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(good[i]);
+		ck_assert_ptr_null(bad[i]);
+		ck_assert_uint_eq(d[i].nerrors, 0);     /* freed */
+	}
+	ck_assert_int_eq(leaked, 0);
+}
+END_TEST
+
+/* Memory running out in the middle of an included file: the parse fails
+ * with "out of memory" and gives back everything it held. */
+START_TEST(test_out_of_memory)
+{
+	const size_t lines = 200000;
+	char *big = malloc(lines * 24 + 64);
+	struct memfile files[1] = { { "big.policy", big } };
+	struct memfs fs = { .files = files, .nfiles = 1 };
+	struct rlimit old, low;
+	size_t n, nmsg;
+	long leaked;
+	char msg[128] = "";
+	long pages = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(big);
+	n = (size_t)sprintf(big, "domain a\nlibrary liba.so\n");
+	for (size_t i = 0; i < lines; i++)
+		n += (size_t)sprintf(big + n, "function f%zu\n", i);
+	/* Room for the included text's copy, not for the model of it. */
+	f = fopen("/proc/self/statm", "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld", &pages), 1);
+	fclose(f);
+	teardown();
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + 3 * n;
+	/* No Check assertion while counting: they allocate. */
+	count_start();
+	setrlimit(RLIMIT_AS, &low);
+	pol = pkr_policy_parse("t.policy", "include big.policy\n", 19,
+			       &(struct pkr_parse_env){ mem_read, &fs }, &diags);
+	setrlimit(RLIMIT_AS, &old);
+	nmsg = diags.n;
+	if (nmsg > 0)
+		pkr_diag_format(&diags.v[0], msg, sizeof msg);
+	pkr_diags_free(&diags);
+	leaked = count_stop();
+	ck_assert_ptr_null(pol);
+	ck_assert_uint_eq(nmsg, 1);
+	ck_assert_str_eq(msg, "t.policy: out of memory");
+	ck_assert_int_eq(leaked, 0);
+	/* and with enough memory the same policy parses */
+	parse_fs("include big.policy\n", &fs);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(dom(0)->nfunctions, lines);
+	ck_assert_ptr_nonnull(pkr_policy_function(dom(0), "f199999"));
+	free(big);
+}
+END_TEST
+
 /* Includes from disk, through pkr_policy_load. */
 START_TEST(test_include_from_disk)
 {
@@ -1215,6 +1417,29 @@ START_TEST(test_load_missing)
 	pol = pkr_policy_load("/", &diags);
 	ck_assert_ptr_null(pol);
 	ck_assert_str_eq(diag(0), "/: cannot read the policy: Is a directory");
+}
+END_TEST
+
+/* A file on disk one byte past the limit (sparse: no disk space used). */
+START_TEST(test_load_too_big)
+{
+	char path[] = "/tmp/pkr-big-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)PKR_MAX_FILE_SIZE + 1), 0);
+	close(fd);
+	pol = pkr_policy_load(path, &diags);
+	ck_assert_ptr_null(pol);
+	ck_assert_uint_eq(diags.nerrors, 1);
+	ck_assert_str_eq(diags.v[0].msg, "policy file is larger than 16 MiB");
+	/* exactly at the limit it is read (and fails on its NUL bytes) */
+	ck_assert_int_eq(truncate(path, (off_t)PKR_MAX_FILE_SIZE), 0);
+	pkr_diags_free(&diags);
+	pol = pkr_policy_load(path, &diags);
+	ck_assert_ptr_null(pol);
+	ck_assert_str_eq(diags.v[0].msg, "NUL byte in policy");
+	unlink(path);
 }
 END_TEST
 
@@ -1447,6 +1672,10 @@ START_TEST(test_locate_env)
 	setenv("XDG_CONFIG_HOME", path, 1);
 	ck_assert_int_eq(pkr_policy_locate(buf, sizeof buf), PKR_POLICY_ENV);
 	ck_assert_str_eq(buf, getenv("PKREWIND_POLICY"));
+	/* set but empty still counts: the caller fails to read "" */
+	setenv("PKREWIND_POLICY", "", 1);
+	ck_assert_int_eq(pkr_policy_locate(buf, sizeof buf), PKR_POLICY_ENV);
+	ck_assert_str_eq(buf, "");
 }
 END_TEST
 
@@ -1538,12 +1767,15 @@ static Suite *policy_suite(void)
 	tc = tcase_create("include");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_include_relative);
+	tcase_add_test(tc, test_include_odd_paths);
 	tcase_add_test(tc, test_include_errors_name_the_file);
 	tcase_add_test(tc, test_include_domain_scope);
 	tcase_add_test(tc, test_include_depth);
 	tcase_add_test(tc, test_include_cycles);
 	tcase_add_test(tc, test_include_from_disk);
+	tcase_add_test(tc, test_include_too_big);
 	tcase_add_test(tc, test_load_missing);
+	tcase_add_test(tc, test_load_too_big);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("samples");
@@ -1558,6 +1790,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_diag_format);
 	tcase_add_test(tc, test_diags_print);
 	tcase_add_test(tc, test_parse_without_diags);
+	tcase_add_test(tc, test_no_leaks);
+	tcase_add_test(tc, test_out_of_memory);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("locate");

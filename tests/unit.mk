@@ -20,7 +20,7 @@ EXTRA_DIST += tests/data/policy tests/fuzz/fuzz_policy.c tests/fuzz/policy.dict
 # make fuzz-run FUZZ_SECONDS=600 run it on tests/fuzz/corpus, seeded from
 #                                tests/data/policy/ and policy/
 FUZZ_SECONDS = 60
-FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -g -O1 \
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
 	-I$(top_srcdir)/src -I$(top_builddir)
 FUZZ_SRC = $(srcdir)/tests/fuzz/fuzz_policy.c $(srcdir)/src/policy.c $(srcdir)/src/log.c
 

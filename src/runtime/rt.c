@@ -200,17 +200,59 @@ RT_EXPORT int mprotect(void *addr, size_t len, int prot)
 
 static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT };
 
+/* The mask each thread had before the library first changed it, so that
+ * a rewound call does not leave the program with the library's mask (the
+ * shim reads this table in its fault handler).  A slot is released when
+ * the library puts the mask back. */
+static struct pkr_rt_mask mask_slots[PKR_RT_MASK_SLOTS];
+
+static struct pkr_rt_mask *mask_slot(int tid)
+{
+	struct pkr_rt_mask *free_slot = NULL;
+
+	for (size_t i = 0; i < PKR_RT_MASK_SLOTS; i++) {
+		if (mask_slots[i].active && mask_slots[i].tid == tid)
+			return &mask_slots[i];
+		if (!mask_slots[i].active && !free_slot)
+			free_slot = &mask_slots[i];
+	}
+	return free_slot;
+}
+
 static int set_mask(int how, const sigset_t *set, sigset_t *old)
 {
-	sigset_t copy;
+	sigset_t copy, prev, now;
+	struct pkr_rt_mask *m;
+	int r;
 
-	if (set && how != SIG_UNBLOCK) {
-		copy = *set;
+	if (!set)
+		return (int)syscall(SYS_rt_sigprocmask, how, NULL, old, _NSIG / 8);
+	copy = *set;
+	if (how != SIG_UNBLOCK)
 		for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
 			sigdelset(&copy, fault_signals[i]);
-		set = &copy;
+	r = (int)syscall(SYS_rt_sigprocmask, how, &copy, &prev, _NSIG / 8);
+	if (r != 0)
+		return r;
+	if (old)
+		*old = prev;
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &now, _NSIG / 8) == 0 &&
+	    (m = mask_slot((int)syscall(SYS_gettid)))) {
+		if (!m->active) {
+			m->saved = prev;
+			m->tid = (int)syscall(SYS_gettid);
+			m->active = 1;
+		}
+		if (!memcmp(&now, &m->saved, sizeof now))
+			m->active = 0;
 	}
-	return (int)syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
+	return 0;
+}
+
+RT_EXPORT struct pkr_rt_mask *pkr_rt_masks(size_t *n)
+{
+	*n = PKR_RT_MASK_SLOTS;
+	return mask_slots;
 }
 
 RT_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)

@@ -23,6 +23,16 @@ struct pkr_rt_config {
 
 int pkr_rt_init(const struct pkr_rt_config *cfg);
 
+/* Signal masks the library changed, per thread (see rt.c). */
+#include <signal.h>
+#define PKR_RT_MASK_SLOTS 64
+struct pkr_rt_mask {
+	int tid;
+	int active;
+	sigset_t saved;       /* the thread's mask before the library's change */
+};
+struct pkr_rt_mask *pkr_rt_masks(size_t *n);
+
 /* For reset: the heap's bookkeeping, copied in and out by the shim. */
 void *pkr_rt_heap_state(size_t *size);
 

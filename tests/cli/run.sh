@@ -70,7 +70,10 @@ run "$PKREWIND_BIN" -vv -p one.policy env
 expect_env PKREWIND_LOG debug
 run "$PKREWIND_BIN" -v --verbose -p one.policy env
 expect_env PKREWIND_LOG debug
+# The command line wins over the environment (pkrewind(1)).
 run env PKREWIND_LOG=error "$PKREWIND_BIN" -vv -p one.policy env
+expect_env PKREWIND_LOG debug
+run env PKREWIND_LOG=error "$PKREWIND_BIN" -p one.policy env
 expect_env PKREWIND_LOG error
 run "$PKREWIND_BIN" --stats --policy one.policy env
 expect_env PKREWIND_STATS 1

@@ -19,6 +19,12 @@
  *              holding a library global and a program global, then
  *              "heap-key=H stack-key=S": those of a block the library
  *              allocated and of the library's stack
+ *   relro      calls the library, then finds the program's own GOT slots
+ *              of the pkrsig_ functions (its JUMP_SLOT and GLOB_DAT
+ *              relocations) and prints "got: N slots, all read-only" or
+ *              "got: N slots, K writable" from /proc/self/maps (the same
+ *              with and without the shim: rewriting a slot must not leave
+ *              a RELRO page writable)
  *
  * The program computes the expected value of every call itself and
  * prints "ok" or "BAD (...)": the exit status is 1 if anything was BAD.
@@ -27,8 +33,10 @@
  */
 #include "config.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,9 +536,132 @@ static int do_smaps(void)
 	return 0;
 }
 
+/* 1 if the mapping holding addr is writable, 0 if not, -1 if unmapped. */
+static int maps_writable(uintptr_t a)
+{
+	char line[512];
+	int w = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (f == NULL) {
+		perror("sigprog: /proc/self/maps");
+		exit(2);
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		unsigned long lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 &&
+		    a >= lo && a < hi) {
+			w = perms[1] == 'w';
+			break;
+		}
+	}
+	fclose(f);
+	return w;
+}
+
+struct got_scan {
+	int slots;      /* GOT slots of pkrsig_ functions */
+	int writable;   /* of those, in a writable mapping */
+	int unmapped;   /* of those, in no mapping at all */
+};
+
+/* ld.so turns some .dynamic entries into absolute addresses when the
+ * section is writable; read-only ones stay relative to the load address. */
+static uintptr_t dyn_addr(uintptr_t base, uintptr_t v)
+{
+	return v < base ? base + v : v;
+}
+
+static void scan_relocs(struct got_scan *g, uintptr_t base, const ElfW(Rela) *r,
+			size_t size, const ElfW(Sym) *symtab, const char *strtab)
+{
+	for (size_t i = 0; i < size / sizeof *r; i++) {
+		unsigned type = ELF64_R_TYPE(r[i].r_info);
+		const ElfW(Sym) *sym = &symtab[ELF64_R_SYM(r[i].r_info)];
+		int w;
+
+		if ((type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT) ||
+		    ELF64_R_SYM(r[i].r_info) == 0 ||
+		    strncmp(strtab + sym->st_name, "pkrsig_", 7) != 0)
+			continue;
+		g->slots++;
+		w = maps_writable(base + r[i].r_offset);
+		if (w < 0)
+			g->unmapped++;
+		else if (w)
+			g->writable++;
+	}
+}
+
+/* dl_iterate_phdr callback: the first object is the program itself. */
+static int scan_program(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct got_scan *g = arg;
+	const ElfW(Dyn) *dyn = NULL;
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab = NULL;
+	const ElfW(Rela) *jmprel = NULL, *rela = NULL;
+	size_t jmprelsz = 0, relasz = 0;
+	uintptr_t base = info->dlpi_addr;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(base + info->dlpi_phdr[i].p_vaddr);
+	for (; dyn != NULL && dyn->d_tag != DT_NULL; dyn++) {
+		uintptr_t p = dyn_addr(base, dyn->d_un.d_ptr);
+
+		switch (dyn->d_tag) {
+		case DT_SYMTAB: symtab = (const ElfW(Sym) *)p; break;
+		case DT_STRTAB: strtab = (const char *)p; break;
+		case DT_JMPREL: jmprel = (const ElfW(Rela) *)p; break;
+		case DT_PLTRELSZ: jmprelsz = dyn->d_un.d_val; break;
+		case DT_RELA: rela = (const ElfW(Rela) *)p; break;
+		case DT_RELASZ: relasz = dyn->d_un.d_val; break;
+		}
+	}
+	if (symtab != NULL && strtab != NULL) {
+		if (jmprel != NULL)
+			scan_relocs(g, base, jmprel, jmprelsz, symtab, strtab);
+		if (rela != NULL)
+			scan_relocs(g, base, rela, relasz, symtab, strtab);
+	}
+	return 1;       /* the program only */
+}
+
+static int do_relro(void)
+{
+	struct got_scan g = { 0, 0, 0 };
+
+	/* Bind (lazily, without the shim) and use the slots first. */
+	if (pkrsig_nop(1) != 2) {
+		printf("relro: pkrsig_nop(1) returned a wrong value\n");
+		return 1;
+	}
+	dl_iterate_phdr(scan_program, &g);
+	if (g.slots == 0) {
+		printf("got: no slots of pkrsig_ functions found\n");
+		return 1;
+	}
+	if (g.unmapped)
+		printf("got: %d slots, %d not mapped\n", g.slots, g.unmapped);
+	else if (g.writable)
+		printf("got: %d slots, %d writable\n", g.slots, g.writable);
+	else
+		printf("got: %d slots, all read-only\n", g.slots);
+	/* The slots still lead to the library. */
+	if (pkrsig_nop(41) != 42) {
+		printf("relro: pkrsig_nop(41) returned a wrong value afterwards\n");
+		return 1;
+	}
+	return g.unmapped ? 1 : 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: sigprog all|readsafe|nonesafe|pkru [-v]|loop N|poke|smaps\n");
+	fprintf(stderr, "usage: sigprog all|readsafe|nonesafe|pkru [-v]|loop N|poke|smaps|relro\n");
 	exit(2);
 }
 
@@ -561,6 +692,8 @@ int main(int argc, char **argv)
 		return do_poke();
 	} else if (strcmp(mode, "smaps") == 0 && argc == 2) {
 		return do_smaps();
+	} else if (strcmp(mode, "relro") == 0 && argc == 2) {
+		return do_relro();
 	} else {
 		usage();
 	}
