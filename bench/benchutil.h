@@ -1,9 +1,9 @@
 /* benchutil.h: timing and reporting helpers shared by the benchmark
  * programs (header only: every function is static inline).
  *
- * Invariants: single-threaded use only (the harness keeps no global state
- * except bench_sink and the options below); nothing here is
- * async-signal-safe.  Every result line has the form
+ * Invariants: single-threaded use only (the harness keeps its options, the
+ * list of interleaved benchmarks and bench_sink in static variables);
+ * nothing here is async-signal-safe.  Every result line has the form
  *     name<TAB>median<TAB>min<TAB>max[<TAB>comment]
  * with times in nanoseconds (per call for per-call benchmarks, per run for
  * whole-run ones) unless the name says otherwise (e.g. "rss_kib_...").  A
@@ -76,34 +76,85 @@ static inline double bench_time_loop(bench_loop_fn loop, void *ctx,
 	return (double)(bench_now_ns() - t0);
 }
 
-/* Picks an iteration count so that one repetition takes bench_target_ms,
- * runs one warm-up repetition and bench_reps measured ones, and prints the
+/* An iteration count for which one run of loop takes about
+ * bench_target_ms (or bench_fixed_iters if set). */
+static inline uint64_t bench_calibrate(bench_loop_fn loop, void *ctx)
+{
+	uint64_t n = bench_fixed_iters;
+	double t;
+
+	if (n != 0)
+		return n;
+	n = 64;
+	for (;;) {
+		t = bench_time_loop(loop, ctx, n);
+		if (t >= 2e6 || n >= (1ull << 40))
+			break;
+		n *= 4;
+	}
+	n = (uint64_t)((double)n * bench_target_ms * 1e6 / t);
+	return n < 16 ? 16 : n;
+}
+
+#define BENCH_MAX_REPS 101
+
+/* Runs one warm-up repetition and bench_reps measured ones, and prints the
  * median, minimum and maximum nanoseconds per iteration. */
 static inline void bench_measure(const char *name, bench_loop_fn loop,
 				 void *ctx)
 {
-	double v[101];
-	unsigned reps = bench_reps > 101 ? 101 : bench_reps;
-	uint64_t n = bench_fixed_iters;
+	double v[BENCH_MAX_REPS];
+	unsigned reps = bench_reps > BENCH_MAX_REPS ? BENCH_MAX_REPS : bench_reps;
+	uint64_t n = bench_calibrate(loop, ctx);
 
-	if (n == 0) {
-		double t;
-
-		n = 64;
-		for (;;) {
-			t = bench_time_loop(loop, ctx, n);
-			if (t >= 2e6 || n >= (1ull << 40))
-				break;
-			n *= 4;
-		}
-		n = (uint64_t)((double)n * bench_target_ms * 1e6 / t);
-		if (n < 16)
-			n = 16;
-	}
 	bench_time_loop(loop, ctx, n);	/* warm-up */
 	for (unsigned r = 0; r < reps; r++)
 		v[r] = bench_time_loop(loop, ctx, n) / (double)n;
 	bench_emit(name, v, reps);
+}
+
+/* A set of benchmarks measured in interleaved rounds: each round runs one
+ * repetition of every benchmark, so that a noisy phase of a shared machine
+ * hits all of them alike, and figures compared with each other (a call and
+ * its floor) come from the same moments. */
+struct bench_item {
+	const char *name;
+	bench_loop_fn fn;
+	void *ctx;
+	uint64_t n;
+	double v[BENCH_MAX_REPS];
+};
+
+static struct bench_item bench_items[64];
+static unsigned bench_nitems;
+
+static inline void bench_add(const char *name, bench_loop_fn fn, void *ctx)
+{
+	if (bench_nitems < sizeof bench_items / sizeof bench_items[0])
+		bench_items[bench_nitems++] =
+			(struct bench_item){ .name = name, .fn = fn, .ctx = ctx };
+}
+
+static inline void bench_run_all(void)
+{
+	unsigned reps = bench_reps > BENCH_MAX_REPS ? BENCH_MAX_REPS : bench_reps;
+
+	for (unsigned i = 0; i < bench_nitems; i++) {
+		struct bench_item *b = &bench_items[i];
+
+		b->n = bench_calibrate(b->fn, b->ctx);
+		bench_time_loop(b->fn, b->ctx, b->n);	/* warm-up */
+	}
+	for (unsigned r = 0; r < reps; r++)
+		for (unsigned i = 0; i < bench_nitems; i++) {
+			struct bench_item *b = &bench_items[i];
+
+			b->v[r] = bench_time_loop(b->fn, b->ctx, b->n) /
+				  (double)b->n;
+		}
+	for (unsigned i = 0; i < bench_nitems; i++)
+		bench_emit(bench_items[i].name, bench_items[i].v, reps);
+	bench_nitems = 0;
 }
 
 /* Parses the common options -r REPS, -t MS, -n ITERS at argv[*i]; returns

@@ -202,7 +202,7 @@ static int probe(void)
 
 	/* One line: verdict, program PKRU, library PKRU, key-0 access the
 	 * library had (write/read/none). */
-	printf("probe\t%s\t%#010x\t%#010x\t%s\n",
+	printf("probe\t%s\t0x%08x\t0x%08x\t%s\n",
 	       isolated ? "isolated" : "direct", prog, lib, key0_mode(lib));
 	if (check_calls() != 0) {
 		printf("probe\tbroken\targuments or results changed across "
@@ -249,20 +249,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("# callbench: ns per iteration; median, min, max of %u "
-	       "repetitions; PKRU %#x; library PKRU %#x\n", bench_reps,
-	       bench_rdpkru(), bench_pkru());
+	       "interleaved repetitions; PKRU 0x%08x; library PKRU 0x%08x\n",
+	       bench_reps, bench_rdpkru(), bench_pkru());
 
 	if (floors) {
 		int fsgs = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
 
-		bench_measure("loop_empty", loop_empty, NULL);
-		bench_measure("rdpkru", loop_rdpkru, NULL);
-		bench_measure("wrpkru_pair", loop_wrpkru_pair, NULL);
+		bench_add("loop_empty", loop_empty, NULL);
+		bench_add("rdpkru", loop_rdpkru, NULL);
+		bench_add("wrpkru_pair", loop_wrpkru_pair, NULL);
 		if (fsgs) {
-			bench_measure("wrfsbase_pair", loop_wrfsbase_pair,
-				      NULL);
-			bench_measure("wrpkru_wrfsbase_pair",
-				      loop_wrpkru_wrfsbase_pair, NULL);
+			bench_add("wrfsbase_pair", loop_wrfsbase_pair, NULL);
+			bench_add("wrpkru_wrfsbase_pair",
+				  loop_wrpkru_wrfsbase_pair, NULL);
 		} else {
 			const char *why = "AT_HWCAP2 lacks FSGSBASE: the "
 					  "kernel does not allow wrfsbase";
@@ -295,7 +294,8 @@ int main(int argc, char **argv)
 		};
 
 		for (size_t k = 0; k < sizeof tab / sizeof tab[0]; k++)
-			bench_measure(tab[k].name, tab[k].fn, NULL);
+			bench_add(tab[k].name, tab[k].fn, NULL);
 	}
+	bench_run_all();
 	return 0;
 }

@@ -7,11 +7,20 @@
  * The figure is nanoseconds per round trip (a remote call).
  *
  *   procbench [-r REPS] [-t MS] [-n ITERS] [--only futex|pipe]
+ *             [--pin same|split]
+ *
+ * Where the two processes run changes the figure several times over: on
+ * one CPU every hand-over is a context switch, on two it is a cross-CPU
+ * wake-up.  Unpinned (the default), the scheduler decides; --pin same puts
+ * both on the first CPU this process may use, --pin split the parent on
+ * the first and the child on the second.  The names of pinned results end
+ * in _samecpu or _splitcpu.
  *
  * Result lines: see benchutil.h. */
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -26,6 +35,61 @@
 
 #include "benchnop.h"
 #include "benchutil.h"
+
+/* ---- placement ---- */
+
+static const char *suffix = "";	/* "", "_samecpu" or "_splitcpu" */
+static int cpu_parent = -1, cpu_child = -1;
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof set, &set) != 0)
+		perror("procbench: sched_setaffinity");
+}
+
+/* Picks the CPUs for --pin MODE; returns -1 (with a reason) if the
+ * placement is impossible here. */
+static int choose_cpus(const char *mode, const char **why)
+{
+	cpu_set_t set;
+	int first = -1, second = -1;
+
+	if (sched_getaffinity(0, sizeof set, &set) != 0) {
+		*why = "sched_getaffinity failed";
+		return -1;
+	}
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set)) {
+			if (first < 0)
+				first = c;
+			else if (second < 0)
+				second = c;
+		}
+	if (strcmp(mode, "same") == 0) {
+		cpu_parent = cpu_child = first;
+		suffix = "_samecpu";
+		return 0;
+	}
+	suffix = "_splitcpu";
+	if (second < 0) {
+		*why = "this process may run on one CPU only";
+		return -1;
+	}
+	cpu_parent = first;
+	cpu_child = second;
+	return 0;
+}
+
+static void result_name(char *buf, size_t len, const char *base)
+{
+	snprintf(buf, len, "%s%s", base, suffix);
+}
 
 /* ---- shared memory + futex ---- */
 
@@ -104,8 +168,10 @@ static int run_futex(void)
 		perror("procbench: fork");
 		return 1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		pin_to(cpu_child);
 		futex_server(fchan);
+	}
 	if (futex_call(4242) != 4242) {
 		fprintf(stderr, "procbench: futex server returned a wrong "
 			"value\n");
@@ -113,7 +179,10 @@ static int run_futex(void)
 		waitpid(pid, NULL, 0);
 		return 1;
 	}
-	bench_measure("proc_futex_nop", loop_futex, NULL);
+	char name[64];
+
+	result_name(name, sizeof name, "proc_futex_nop");
+	bench_measure(name, loop_futex, NULL);
 	fchan->stop = 1;
 	atomic_store_explicit(&fchan->req, ++fseq, memory_order_release);
 	futex(&fchan->req, FUTEX_WAKE, 1);
@@ -190,8 +259,10 @@ static int run_pipe(void)
 		perror("procbench: fork");
 		return 1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		pin_to(cpu_child);
 		pipe_server();
+	}
 	close(to_child[0]);
 	close(from_child[1]);
 	if (pipe_call(-4242) != -4242) {
@@ -201,7 +272,10 @@ static int run_pipe(void)
 		waitpid(pid, NULL, 0);
 		return 1;
 	}
-	bench_measure("proc_pipe_nop", loop_pipe, NULL);
+	char name[64];
+
+	result_name(name, sizeof name, "proc_pipe_nop");
+	bench_measure(name, loop_pipe, NULL);
 	close(to_child[1]);	/* the server sees EOF and exits */
 	close(from_child[0]);
 	waitpid(pid, NULL, 0);
@@ -211,6 +285,7 @@ static int run_pipe(void)
 int main(int argc, char **argv)
 {
 	int do_futex = 1, do_pipe = 1, rc = 0;
+	const char *pin = NULL;
 
 	bench_target_ms = 100;
 	bench_reps = 7;
@@ -219,6 +294,12 @@ int main(int argc, char **argv)
 
 		if (r > 0)
 			continue;
+		if (r == 0 && strcmp(argv[i], "--pin") == 0 && i + 1 < argc &&
+		    (strcmp(argv[i + 1], "same") == 0 ||
+		     strcmp(argv[i + 1], "split") == 0)) {
+			pin = argv[++i];
+			continue;
+		}
 		if (r == 0 && strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			i++;
 			do_futex = strcmp(argv[i], "futex") == 0;
@@ -227,8 +308,26 @@ int main(int argc, char **argv)
 				continue;
 		}
 		fprintf(stderr, "usage: procbench [-r REPS] [-t MS] "
-			"[-n ITERS] [--only futex|pipe]\n");
+			"[-n ITERS] [--only futex|pipe] [--pin same|split]\n");
 		return 2;
+	}
+	if (pin) {
+		const char *why = NULL;
+
+		if (choose_cpus(pin, &why) != 0) {
+			char name[64];
+
+			if (do_futex) {
+				result_name(name, sizeof name, "proc_futex_nop");
+				bench_not_measured(name, why);
+			}
+			if (do_pipe) {
+				result_name(name, sizeof name, "proc_pipe_nop");
+				bench_not_measured(name, why);
+			}
+			return 0;
+		}
+		pin_to(cpu_parent);
 	}
 	printf("# procbench: ns per remote nop() call (round trip); median, "
 	       "min, max of %u repetitions\n", bench_reps);

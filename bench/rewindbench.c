@@ -4,9 +4,12 @@
  * program's memory just before it faults).  Without the shim the first
  * fault kills the process: run `probe` first.
  *
- *   rewindbench probe VALUE     one faulting call; exit 0 if it returned
- *                               VALUE (the policy's fault-return)
- *   rewindbench reset-probe VALUE
+ *   rewindbench probe VALUE [ERRNO]
+ *                               one faulting call; exit 0 if it returned
+ *                               VALUE (the policy's fault-return), 1 if
+ *                               not, 3 if it did but errno is not ERRNO
+ *                               (a number; the policy's errno)
+ *   rewindbench reset-probe VALUE [ERRNO]
  *                               also checks that the library's data came
  *                               back to its initial value (on-fault reset)
  *   rewindbench rewind VALUE [-r N] [-N NAME]
@@ -32,6 +35,8 @@
 
 static long expect;	/* the policy's fault-return for the library */
 
+static char why[160];	/* why a measurement stopped */
+
 /* One faulting call; returns 0 if the caller got `expect` back. */
 static int fault_once(uint64_t *stamp, uint64_t *after)
 {
@@ -40,23 +45,23 @@ static int fault_once(uint64_t *stamp, uint64_t *after)
 	r = bench_fault_stamp(stamp);
 	*after = bench_rdtsc();
 	if (r != (int)expect) {
-		fprintf(stderr, "rewindbench: faulting call returned %ld, "
-			"policy's fault-return is %ld\n", r, expect);
+		snprintf(why, sizeof why, "a faulting call returned %ld, not "
+			 "the policy's fault-return %ld", r, expect);
 		return -1;
 	}
 	return 0;
 }
 
-static int cmd_probe(int check_reset)
+static int cmd_probe(int check_reset, int want_errno)
 {
-	int r;
+	int r, e;
 
 	if (check_reset)
 		bench_state_set(42);
 	errno = 0;
 	r = bench_fault(1);
-	printf("probe\treturned %d\terrno %d (%s)\n", r, errno,
-	       strerror(errno));
+	e = errno;
+	printf("probe\treturned %d\terrno %d (%s)\n", r, e, strerror(e));
 	if (r != (int)expect)
 		return 1;
 	if (check_reset) {
@@ -67,7 +72,7 @@ static int cmd_probe(int check_reset)
 		if (s != BENCH_STATE_INITIAL)
 			return 1;
 	}
-	return 0;
+	return want_errno >= 0 && e != want_errno ? 3 : 0;
 }
 
 static int cmd_rewind(unsigned reps, const char *name)
@@ -82,8 +87,13 @@ static int cmd_rewind(unsigned reps, const char *name)
 		uint64_t stamp = 0, before, after;
 
 		before = bench_rdtsc();
-		if (fault_once(&stamp, &after) != 0)
+		if (fault_once(&stamp, &after) != 0) {
+			snprintf(buf, sizeof buf, "%s_latency", name);
+			bench_not_measured(buf, why);
+			snprintf(buf, sizeof buf, "%s_call", name);
+			bench_not_measured(buf, why);
 			return 1;
+		}
 		if (i < 10)
 			continue;	/* warm-up */
 		lat[i - 10] = (double)(after - stamp) / per_ns;
@@ -108,13 +118,16 @@ static int cmd_reset(long mib, unsigned reps, const char *name)
 		long d = bench_dirty(mib);
 
 		if (d != mib) {
-			fprintf(stderr, "rewindbench: the library could not "
-				"dirty %ld MiB (returned %ld): heap too "
-				"small?\n", mib, d);
+			snprintf(why, sizeof why, "the library could not "
+				 "malloc and dirty %ld MiB (bench_dirty "
+				 "returned %ld)", mib, d);
+			bench_not_measured(name, why);
 			return 1;
 		}
-		if (fault_once(&stamp, &after) != 0)
+		if (fault_once(&stamp, &after) != 0) {
+			bench_not_measured(name, why);
 			return 1;
+		}
 		if (i > 0)
 			lat[i - 1] = (double)(after - stamp) / per_ns;
 	}
@@ -125,7 +138,7 @@ static int cmd_reset(long mib, unsigned reps, const char *name)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: rewindbench probe|reset-probe VALUE\n"
+		"usage: rewindbench probe|reset-probe VALUE [ERRNO]\n"
 		"       rewindbench rewind VALUE [-r N] [-N NAME]\n"
 		"       rewindbench reset VALUE MIB [-r N] [-N NAME]\n");
 	return 2;
@@ -145,8 +158,15 @@ int main(int argc, char **argv)
 	expect = strtol(argv[2], &end, 0);
 	if (*end)
 		return usage();
-	if (strcmp(cmd, "probe") == 0 || strcmp(cmd, "reset-probe") == 0)
-		return argc == 3 ? cmd_probe(cmd[0] == 'r') : usage();
+	if (strcmp(cmd, "probe") == 0 || strcmp(cmd, "reset-probe") == 0) {
+		int want = -1;
+
+		if (argc == 4)
+			want = (int)strtol(argv[3], &end, 10);
+		if (argc > 4 || (argc == 4 && *end))
+			return usage();
+		return cmd_probe(cmd[0] == 'r', want);
+	}
 	if (strcmp(cmd, "reset") == 0) {
 		if (argc < 4)
 			return usage();
