@@ -24,6 +24,40 @@
  */
 #include "shim.h"
 
+
+/* Set the thread pointer to \reg: wrfsbase, or arch_prctl(ARCH_SET_FS)
+ * on a CPU or kernel without FSGSBASE (every caller-saved register is
+ * kept: this runs with argument or return registers live). */
+	.macro	setfs reg
+	cmpb	$0, pkr_fsgsbase(%rip)
+	je	91f
+	wrfsbase \reg
+	jmp	92f
+91:	push	%rax
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	mov	\reg, %rsi
+	mov	$0x1002, %edi
+	mov	$158, %eax
+	syscall
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rax
+92:
+	.endm
+
 	.text
 
 	.globl	pkr_gate
@@ -161,7 +195,7 @@ pkr_gate:
 	mov	PKR_DOM_ERRNO_OFF(%r13), %r14
 	test	%r11, %r11
 	jz	5f
-	wrfsbase %r11
+	setfs	%r11
 5:	mov	%r15d, %fs:(%r14)
 
 	mov	PKR_FR_FN(%rsp), %r15
@@ -199,7 +233,7 @@ pkr_gate:
 	cmpq	$0, PKR_DOM_SHADOW(%r13)
 	je	7f
 	mov	PKR_FR_ENTRY_TP(%r10), %r11
-	wrfsbase %r11
+	setfs	%r11
 7:	mov	pkr_prog_errno_off(%rip), %r11
 	mov	%ecx, %fs:(%r11)
 	mov	%r10, %rsp

@@ -367,12 +367,6 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	d->index = index;
 	d->argwords = (dp->stack_args + 7) / 8;
 	d->shadow = dp->trust != PKR_TRUST_WRITE;
-	if (d->shadow && !pkr_fsgsbase_available()) {
-		pkr_log(PKR_LOG_ERROR, "domain %s: trusted-memory %s needs the FSGSBASE "
-			"instructions, which this kernel does not enable; use "
-			"trusted-memory write", dp->name, pkr_trust_name(dp->trust));
-		goto fail;
-	}
 	d->pkey = pkey_alloc(0, 0);
 	if (d->pkey < 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot allocate a protection key: %s",
@@ -485,6 +479,10 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 			pkr_real_dlsym(d->rt_handle, "pkr_rt_masks");
 		d->rt_masks = masks ? masks(&d->rt_nmasks) : NULL;
 	}
+	if (d->rt_heap)
+		pkr_log(PKR_LOG_DEBUG, "domain %s: the runtime's bootstrap heap holds %lu bytes",
+			dp->name, (unsigned long)(d->rt_heap->arenas[0].dirty_hi -
+						  d->rt_heap->arenas[0].base));
 	if (dp->on_fault == PKR_ON_FAULT_RESET && pkr_snapshot_take(d) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot snapshot the domain for "
 			"on-fault reset: %s", dp->name, strerror(errno));

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
@@ -24,9 +26,15 @@ bool pkr_pkey_available(const char **why)
 	return true;
 }
 
-bool pkr_fsgsbase_available(void)
+uint8_t pkr_fsgsbase;
+
+bool pkr_fsgsbase_init(void)
 {
-	return (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+	const char *e = getenv("PKREWIND_FSGSBASE");
+
+	pkr_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0 &&
+		       !(e && !strcmp(e, "0"));
+	return pkr_fsgsbase;
 }
 
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust)

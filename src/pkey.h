@@ -28,16 +28,41 @@ static inline void pkr_wrpkru(uint32_t v)
 	__asm__ volatile(".byte 0x0f,0x01,0xef" : : "a"(v), "c"(0), "d"(0) : "memory");
 }
 
+/* 1 when rdfsbase/wrfsbase may be used; else the thread pointer is read
+ * and written with arch_prctl (set once at start-up, see pkey.c). */
+extern uint8_t pkr_fsgsbase;
+
+#define PKR_ARCH_SET_FS 0x1002
+#define PKR_ARCH_GET_FS 0x1003
+#define PKR_SYS_arch_prctl 158
+
+/* The raw system call: async-signal-safe and leaves errno alone. */
+static inline long pkr_arch_prctl(long code, unsigned long arg)
+{
+	long r;
+	__asm__ volatile("syscall" : "=a"(r)
+			 : "0"((long)PKR_SYS_arch_prctl), "D"(code), "S"(arg)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
 static inline uintptr_t pkr_rdfsbase(void)
 {
-	uintptr_t v;
-	__asm__ volatile("rdfsbase %0" : "=r"(v));
+	uintptr_t v = 0;
+
+	if (pkr_fsgsbase)
+		__asm__ volatile("rdfsbase %0" : "=r"(v));
+	else
+		pkr_arch_prctl(PKR_ARCH_GET_FS, (unsigned long)&v);
 	return v;
 }
 
 static inline void pkr_wrfsbase(uintptr_t v)
 {
-	__asm__ volatile("wrfsbase %0" : : "r"(v) : "memory");
+	if (pkr_fsgsbase)
+		__asm__ volatile("wrfsbase %0" : : "r"(v) : "memory");
+	else
+		pkr_arch_prctl(PKR_ARCH_SET_FS, v);
 }
 
 /* The thread pointer as libc sees it (%fs:0 holds it). */
@@ -50,8 +75,9 @@ static inline uintptr_t pkr_thread_pointer(void)
 
 /* true when the CPU and kernel support protection keys; else a reason. */
 bool pkr_pkey_available(const char **why);
-/* true when wrfsbase/rdfsbase may be used (AT_HWCAP2 FSGSBASE). */
-bool pkr_fsgsbase_available(void);
+/* Decide pkr_fsgsbase: AT_HWCAP2 FSGSBASE, unless PKREWIND_FSGSBASE=0
+ * asks for the system-call path (for testing it).  Returns it. */
+bool pkr_fsgsbase_init(void);
 
 /* PKRU for code running in a domain with key `key`. */
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust);

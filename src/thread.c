@@ -32,7 +32,6 @@ static size_t tls_below;        /* static TLS below the thread pointer */
 static size_t tls_align = 64;
 static size_t pthread_size;     /* struct pthread, above the thread pointer */
 static pthread_key_t thread_key;
-static bool have_fsgsbase;
 
 static void *map_pages(size_t len)
 {
@@ -70,7 +69,9 @@ int pkr_thread_init(void)
 	const unsigned int *psize;
 	size_t static_size = 0, align = 0;
 
-	have_fsgsbase = pkr_fsgsbase_available();
+	if (!pkr_fsgsbase_init())
+		pkr_log(PKR_LOG_INFO, "no FSGSBASE: the thread pointer is switched with "
+			"arch_prctl (slower calls in read and none modes)");
 	get_static = (void (*)(size_t *, size_t *))
 		pkr_real_dlvsym(RTLD_DEFAULT, "_dl_get_tls_static_info", "GLIBC_PRIVATE");
 	psize = pkr_real_dlvsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread", "GLIBC_PRIVATE");
@@ -197,10 +198,6 @@ int pkr_thread_enter_setup(struct pkr_thread *t, struct pkr_domain *d)
 	size_t len = ssize + PAGE;
 	char *map;
 
-	if (d->shadow && !have_fsgsbase) {
-		errno = ENOTSUP;
-		return -1;
-	}
 	map = map_pages(len);
 	if (!map)
 		return -1;
@@ -230,14 +227,14 @@ int pkr_thread_enter_setup(struct pkr_thread *t, struct pkr_domain *d)
 void pkr_gate_prepare(struct pkr_fn *fn)
 {
 	uint32_t pkru = pkr_rdpkru();
-	uintptr_t fs = have_fsgsbase ? pkr_rdfsbase() : 0;
+	uintptr_t fs = pkr_rdfsbase();
 	struct pkr_thread *t = pkr_tls_thread;
 	int err = 0;
 
 	/* Called from a callback inside a domain: take the program's rights
 	 * and thread pointer while we allocate. */
 	pkr_wrpkru(PKR_PROG_PKRU);   /* a literal: key 0 may be unreadable here */
-	if (t && have_fsgsbase)
+	if (t)
 		pkr_wrfsbase(t->tp);
 	t = pkr_thread_get();
 	if (!t)
@@ -251,7 +248,7 @@ void pkr_gate_prepare(struct pkr_fn *fn)
 			fn->name, strerror(err));
 		abort();
 	}
-	if (fs)
+	if (fs != pkr_rdfsbase())
 		pkr_wrfsbase(fs);
 	pkr_wrpkru(pkru);
 }

@@ -107,6 +107,8 @@ ISO_TESTS = \
 	tests/iso/sig-write.sh \
 	tests/iso/sig-read.sh \
 	tests/iso/sig-none.sh \
+	tests/iso/nofsgsbase.sh \
+	tests/iso/stdio.sh \
 	tests/iso/smaps.sh \
 	tests/iso/poke.sh \
 	tests/iso/loop.sh \
