@@ -23,7 +23,7 @@
 #include "rt.h"
 
 #define RT_EXPORT __attribute__((visibility("default")))
-#define BOOT_SIZE (512u << 10)
+#define BOOT_SIZE (64u << 10)
 
 typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
@@ -34,7 +34,9 @@ static create_fn real_pthread_create;
 static int domain_key = -1;
 static int allow_threads;
 /* Allocations made while the namespace's libc starts, before the shim
- * hands over the heap.  Part of the runtime's .bss: tagged like it. */
+ * hands over the heap.  Part of the runtime's .bss: tagged like it, and
+ * copied on every on-fault reset, so kept small: glibc 2.36 allocates
+ * nothing there (PKREWIND_LOG=debug reports what it holds). */
 static char boot[BOOT_SIZE] __attribute__((aligned(64)));
 
 static struct pkr_heap *H(void)

@@ -6,14 +6,13 @@
 # descriptors before and after the N rounds.
 #
 # Asserts, with on-fault rewind (rewind-read.policy, N = 100000: 1.1
-# million faults) and on-fault reset (reset-read.policy, N = 20000:
-# 220000 faults):
+# million faults) and on-fault reset (reset-read.policy, N = 100000: 1.1
+# million faults and as many resets):
 #  - every call passed its checks (status 0, no BAD line);
 #  - VmRSS grew by less than 2 MiB.  Why that bound: the smallest leak a
 #    fault could cause is one heap chunk (32 bytes in the domain runtime,
 #    more in glibc) or one descriptor or mapping; 2 MiB over 1.1 million
-#    faults is under 2 bytes per fault (10 bytes per fault for the reset
-#    run), so any per-fault leak shows, while the slack absorbs what does
+#    faults is under 2 bytes per fault, so any per-fault leak shows, while the slack absorbs what does
 #    not depend on the count (stdio buffers, the kernel's batched RSS
 #    accounting).  Measured on the development machine: +4 to +68 kB;
 #  - /proc/self/maps has no more lines and no descriptor was added;
@@ -21,15 +20,11 @@
 #    fault, and PKREWIND_STATS counts N + 10 faults for each function (and
 #    as many resets in the reset run).
 #
-# N for reset is lower because a reset copies the domain's writable
-# memory back (about 580 KiB here: the namespace's C library data and the
-# runtime's bootstrap heap) on every fault, some 18 us of CPU each: 1.1
-# million of them would take about 40 s alone.  Measured on the shared
-# 2-core development machine: the whole test uses about 12 s of CPU
-# (bugprog, the shim and the counting of 2.6 million diagnostic lines) and
-# took 16 s to 24 s of wall time (11 s to 16 s for the rewind run, 4 s to
-# 8 s for the reset run), depending on the load.  PKREWIND_LEAK_ROUNDS
-# and PKREWIND_LEAK_RESET_ROUNDS override the counts.
+# A reset copies the domain's writable memory back on every fault (about
+# 140 KiB here: the namespace's C library data and the runtime's own).
+# Measured on the shared 2-core development machine: 8 s for the rewind
+# run, 11 s for the reset run, 20 s in all, depending on the load.
+# PKREWIND_LEAK_ROUNDS and PKREWIND_LEAK_RESET_ROUNDS override the counts.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fault/common.sh"
 
 need_pku
@@ -85,7 +80,7 @@ leak_run() {
 }
 
 leak_run "$policies/rewind-read.policy" "${PKREWIND_LEAK_ROUNDS:-100000}" "on-fault rewind"
-leak_run "$policies/reset-read.policy" "${PKREWIND_LEAK_RESET_ROUNDS:-20000}" "on-fault reset"
+leak_run "$policies/reset-read.policy" "${PKREWIND_LEAK_RESET_ROUNDS:-100000}" "on-fault reset"
 resets=$(sed -n 's/^pkrewind\[[0-9]*\]: stats: domain bug: calls [0-9]*, faults \([0-9]*\), resets \([0-9]*\)$/\1 \2/p' "$tmp/err")
 set -- $resets
 test $# -eq 2 && test "$1" = "$2" && test "$1" -gt 0 ||
