@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 
@@ -212,10 +213,38 @@ static int probe(void)
 	return isolated ? 0 : 1;
 }
 
+/* --spin NAME N: run one loop N times and nothing else, untimed, so that
+ * `perf stat` around the process counts cycles and instructions of that
+ * loop alone (scripts/bench: "Where the time goes"). */
+static int spin(const char *name, const char *count)
+{
+	static const struct {
+		const char *name;
+		bench_loop_fn fn;
+	} tab[] = {
+		{ "loop_empty", loop_empty },
+		{ "wrpkru_pair", loop_wrpkru_pair },
+		{ "wrpkru_wrfsbase_pair", loop_wrpkru_wrfsbase_pair },
+		{ "call_nop", loop_nop },
+		{ "call_stack8", loop_stack8 },
+	};
+	uint64_t n = strtoull(count, NULL, 10);
+
+	for (size_t k = 0; k < sizeof tab / sizeof tab[0]; k++)
+		if (strcmp(tab[k].name, name) == 0 && n > 0) {
+			tab[k].fn(NULL, n);
+			return 0;
+		}
+	fprintf(stderr, "callbench: --spin: unknown loop '%s' or bad count\n", name);
+	return 2;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: callbench [-r REPS] [-t MS] [-n ITERS] "
-		"[--only floor|calls]\n       callbench --probe\n");
+		"[--only floor|calls]\n       callbench --probe\n"
+		"       callbench --spin loop_empty|wrpkru_pair|"
+		"wrpkru_wrfsbase_pair|call_nop|call_stack8 N\n");
 	return 2;
 }
 
@@ -232,6 +261,8 @@ int main(int argc, char **argv)
 			continue;
 		if (strcmp(argv[i], "--probe") == 0)
 			return probe();
+		if (strcmp(argv[i], "--spin") == 0 && i + 2 < argc)
+			return spin(argv[i + 1], argv[i + 2]);
 		if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			i++;
 			floors = strcmp(argv[i], "floor") == 0;
