@@ -19,8 +19,9 @@
  *   slot / saved values, %r15 scratch.
  *
  * PKRU: the bookkeeping always runs with the program's PKRU (0).  A call
- * from a callback that runs with a domain's rights takes it at entry; the
- * way out (pkr_gate_unwind) gives the calling domain its PKRU back last.
+ * from a callback that runs with a domain's rights (the thread state says
+ * a domain is active) takes it at entry; the way out (pkr_gate_unwind)
+ * gives the calling domain its PKRU back last.
  */
 #include "shim.h"
 
@@ -92,29 +93,20 @@ pkr_gate:
 	.cfi_def_cfa %rbp, PKR_FR_RET + 8
 	mov	%r11, PKR_FR_FN(%rsp)
 	mov	%r11, %r12
-	/* Called from code running with a domain's rights (a callback)?
-	 * Take the program's rights for the bookkeeping: the thread state
-	 * and descriptors are key-0 memory.  rdpkru/wrpkru clobber %eax,
-	 * %ecx, %edx, which carry arguments. */
-	mov	%rax, %r13
-	mov	%rcx, %r14
-	mov	%rdx, %r15
-	xor	%ecx, %ecx
-	rdpkru
-	test	%eax, %eax
-	jz	0f
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%edx, %edx
-	wrpkru
-0:	mov	%r13, %rax
-	mov	%r14, %rcx
-	mov	%r15, %rdx
 	mov	PKR_FN_DOMAIN(%r12), %r13
 .Lreload:
 	mov	pkr_tls_thread@gottpoff(%rip), %r10
 	mov	%fs:(%r10), %rbx
 	test	%rbx, %rbx
 	jz	.Lprepare
+	/* Called from code running with a domain's rights (a callback)?
+	 * Then take the program's rights before the bookkeeping writes
+	 * key-0 memory.  (Reading the thread state is allowed in read and
+	 * write modes; a none-mode callback cannot even read the GOT that
+	 * leads here.) */
+	cmpq	$0, PKR_T_CUR(%rbx)
+	jne	.Lfrom_domain
+.Lprogram_rights:
 	mov	PKR_DOM_INDEX(%r13), %r10d
 	shl	$PKR_TDOM_SHIFT, %r10
 	lea	PKR_T_DOMS(%rbx,%r10), %r14
@@ -240,6 +232,20 @@ pkr_gate:
 	mov	%r14, %rax
 	mov	%r15, %rdx
 	jmp	pkr_gate_unwind
+
+	/* wrpkru clobbers %eax, %ecx and %edx, which carry arguments. */
+.Lfrom_domain:
+	mov	%rax, %r14
+	mov	%rcx, %r15
+	mov	%rdx, %r10
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	mov	%r14, %rax
+	mov	%r15, %rcx
+	mov	%r10, %rdx
+	jmp	.Lprogram_rights
 
 	/* The first call of this thread into this domain: set up its stack,
 	 * shadow thread block, alternate signal stack and rseq state, with
