@@ -390,17 +390,27 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 void pkr_signal_handler(int sig, siginfo_t *si, void *uc);
 void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 {
-	uintptr_t fs;
+	struct pkr_domain *cur = NULL;
 	struct pkr_thread *t;
+	uintptr_t fs;
 	int saved;
 
 	fs = pkr_rdfsbase();
 	t = pkr_tls_thread;
 	if (t && t->tp != fs)
 		pkr_wrfsbase(t->tp);
+	/* The handler is program code, not the interrupted domain's: a call
+	 * it makes into a library starts from the program's rights, and a
+	 * fault in it is the program's own. */
+	if (t) {
+		cur = t->cur;
+		t->cur = NULL;
+	}
 	saved = errno;
 	call_program_handler(sig, si, uc);
 	errno = saved;
+	if (t)
+		t->cur = cur;
 	if (t && t->tp != fs)
 		pkr_wrfsbase(fs);
 	/* The interrupted PKRU comes back from the signal frame. */
