@@ -8,8 +8,9 @@ PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libc6-dev libelf-d
 # Testing: man page lint, and the real programs and libraries the
 # integration tests isolate.
 PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev"
-# Benchmarks only (scripts/bench): plots, timing, the libsodium workload.
-PKR_BENCH_PKGS="gnuplot-nox hyperfine libsodium-dev"
+# Benchmarks only (scripts/bench): plots, cycle counts ("Where the time
+# goes"), the libsodium workload.
+PKR_BENCH_PKGS="gnuplot-nox linux-perf libsodium-dev"
 
 pkr_sudo() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
