@@ -69,6 +69,14 @@ tests_progs_threadprog_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_threadprog_LDADD = tests/fixtures/libpkrsig.la
 tests_progs_threadprog_LDFLAGS = -no-install -pthread
 
+# verfault: each symbol version of a faulting function gets its own
+# fault return (tests/iso/verfault.sh).
+check_PROGRAMS += tests/progs/verfault
+tests_progs_verfault_SOURCES = tests/progs/verfault.c tests/fixtures/pkrver.h
+tests_progs_verfault_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_verfault_LDADD = tests/fixtures/libpkrver.la
+tests_progs_verfault_LDFLAGS = -no-install
+
 # dlsymprog links both fixtures; dlrunprog links neither and finds
 # libpkrsig.so by its DT_RUNPATH alone.
 check_PROGRAMS += tests/progs/dlsymprog tests/progs/dlrunprog
@@ -109,6 +117,7 @@ ISO_TESTS = \
 	tests/iso/sig-none.sh \
 	tests/iso/nofsgsbase.sh \
 	tests/iso/stdio.sh \
+	tests/iso/verfault.sh \
 	tests/iso/smaps.sh \
 	tests/iso/poke.sh \
 	tests/iso/loop.sh \
@@ -137,6 +146,7 @@ EXTRA_DIST += $(ISO_TESTS) \
 	tests/data/iso/liblzma-read.policy \
 	tests/data/iso/libbz2-read.policy \
 	tests/data/iso/dlsym.policy \
+	tests/data/iso/verfault.policy \
 	tests/data/iso/nested.policy \
 	tests/data/iso/data.policy \
 	tests/fixtures/pkrver.map
