@@ -104,14 +104,16 @@ pkr_gate:
 	 * key-0 memory.  (Reading the thread state is allowed in read and
 	 * write modes; a none-mode callback cannot even read the GOT that
 	 * leads here.) */
-	cmpq	$0, PKR_T_CUR(%rbx)
-	jne	.Lfrom_domain
+	mov	PKR_T_CUR(%rbx), %r15		/* the calling domain, if any */
+	test	%r15, %r15
+	jnz	.Lfrom_domain
 .Lprogram_rights:
 	mov	PKR_DOM_INDEX(%r13), %r10d
 	shl	$PKR_TDOM_SHIFT, %r10
 	lea	PKR_T_DOMS(%rbx,%r10), %r14
-	cmpq	$0, PKR_TDOM_SP(%r14)
-	je	.Lprepare
+	mov	PKR_TDOM_SP(%r14), %r10		/* the domain's stack */
+	test	%r10, %r10
+	jz	.Lprepare
 
 	/* Counting is exact (locked) and costs a few cycles: only when the
 	 * counts are used (PKREWIND_STATS, max-faults). */
@@ -119,21 +121,20 @@ pkr_gate:
 	je	1f
 	lock incq PKR_FN_CALLS(%r12)
 1:
-	movq	$0, PKR_FR_SAVED_SP(%rsp)
-	mov	PKR_T_TOP(%rbx), %r10
-	mov	%r10, PKR_FR_PREV(%rsp)
-	mov	PKR_T_CUR(%rbx), %r15
+	mov	PKR_T_TOP(%rbx), %r11
+	mov	%r11, PKR_FR_PREV(%rsp)
 	mov	%r15, PKR_FR_PREV_DOM(%rsp)
 	test	%r15, %r15
 	jnz	.Lnested
-	/* Called from the program: the domain's stack top, the real %fs. */
-	mov	PKR_T_TP(%rbx), %r10
-	mov	%r10, PKR_FR_ENTRY_TP(%rsp)
-	mov	PKR_TDOM_SP(%r14), %r10
+	/* Called from the program: the domain's stack top, the real %fs.
+	 * (PKR_FR_SAVED_SP is read only for nested calls.) */
+	mov	PKR_T_TP(%rbx), %r11
+	mov	%r11, PKR_FR_ENTRY_TP(%rsp)
 	jmp	.Lhave_stack
 
 .Lnested:
 	/* Called from code running inside domain %r15 (a callback). */
+	movq	$0, PKR_FR_SAVED_SP(%rsp)
 	mov	PKR_T_TP(%rbx), %r10
 	cmpq	$0, PKR_DOM_SHADOW(%r15)
 	je	1f
@@ -190,8 +191,7 @@ pkr_gate:
 	setfs	%r11
 5:	mov	%r15d, %fs:(%r14)
 
-	mov	PKR_FR_FN(%rsp), %r15
-	mov	PKR_FN_TARGET(%r15), %r15
+	mov	PKR_FN_TARGET(%r12), %r15
 
 	mov	%r10, %rsp		/* onto the domain's stack */
 	mov	%rax, %r10
@@ -217,7 +217,8 @@ pkr_gate:
 	wrpkru
 	test	%eax, %eax
 	jnz	pkr_gate_pkru_mismatch
-	mov	PKR_T_TOP(%rbx), %r10
+	/* The record: %rbp, like %rbx, %r12 and %r13, is callee-saved. */
+	mov	%rbp, %r10
 
 	/* errno back, then the caller's thread pointer. */
 	mov	PKR_DOM_ERRNO_OFF(%r13), %r11
@@ -236,14 +237,14 @@ pkr_gate:
 	/* wrpkru clobbers %eax, %ecx and %edx, which carry arguments. */
 .Lfrom_domain:
 	mov	%rax, %r14
-	mov	%rcx, %r15
+	mov	%rcx, %r11
 	mov	%rdx, %r10
 	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
 	wrpkru
 	mov	%r14, %rax
-	mov	%r15, %rcx
+	mov	%r11, %rcx
 	mov	%r10, %rdx
 	jmp	.Lprogram_rights
 
@@ -310,14 +311,15 @@ pkr_gate_unwind:
 	mov	%r10, PKR_T_TOP(%rbx)
 	mov	PKR_FR_PREV_DOM(%rsp), %r10
 	mov	%r10, PKR_T_CUR(%rbx)
+	test	%r10, %r10
+	jz	1f
 	mov	PKR_FR_SAVED_SP(%rsp), %r11
 	test	%r11, %r11
 	jz	1f
-	mov	PKR_DOM_INDEX(%r10), %r10d
-	shl	$PKR_TDOM_SHIFT, %r10
-	mov	%r11, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r10)
-1:	mov	PKR_FR_PREV_DOM(%rsp), %r10
-	add	$PKR_FR_LOCALS, %rsp
+	mov	PKR_DOM_INDEX(%r10), %r9d
+	shl	$PKR_TDOM_SHIFT, %r9
+	mov	%r11, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r9)
+1:	add	$PKR_FR_LOCALS, %rsp
 	.cfi_adjust_cfa_offset -PKR_FR_LOCALS
 	pop	%r15
 	.cfi_adjust_cfa_offset -8
