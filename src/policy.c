@@ -1069,6 +1069,10 @@ static void parse_library(struct parser *ps, struct linectx *lc)
 	}
 	if (!end_of_line(ps, lc))
 		return;
+	if (b->d.nlibraries == PKR_MAX_LIBRARIES) {
+		tok_error(ps, &t, "at most %d libraries in a domain", PKR_MAX_LIBRARIES);
+		return;
+	}
 	htab_claim(&ps->libraries, e, arena_strndup(ps->arena, t.s, t.len));
 	e->file = ps->stack[ps->depth].file;
 	e->line = t.line;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #define PKR_MAX_DOMAINS      15      /* 16 hardware keys, key 0 is the program's */
+#define PKR_MAX_LIBRARIES    32      /* `library` lines, and objects matched, per domain */
 #define PKR_MAX_INCLUDE_DEPTH 8
 #define PKR_MAX_ERRORS       100
 #define PKR_MAX_FILE_SIZE    (16u << 20)

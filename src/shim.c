@@ -168,12 +168,20 @@ void pkr_shim_refresh(void)
 	dl_iterate_phdr(collect, &o);
 	for (size_t i = 0; i < pkr_policy->ndomains; i++) {
 		const struct pkr_domain_policy *dp = &pkr_policy->domains[i];
-		struct pkr_lib_match m[8];
+		struct pkr_lib_match m[PKR_MAX_LIBS];
 		size_t n = 0;
 
-		for (size_t j = 0; j < o.n && n < 8; j++) {
+		for (size_t j = 0; j < o.n; j++) {
 			if (!obj_matches(dp, &o.v[j]))
 				continue;
+			if (n == PKR_MAX_LIBS) {
+				char msg[300];
+				snprintf(msg, sizeof msg, "domain %s: more than %d loaded objects "
+					 "match its library lines", dp->name, PKR_MAX_LIBS);
+				refreshing = 0;
+				pkr_shim_unlock();
+				fail_closed(msg);
+			}
 			m[n].path = o.v[j].path;
 			m[n].lo = o.v[j].lo;
 			m[n].hi = o.v[j].hi;

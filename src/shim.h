@@ -51,7 +51,7 @@
 #define PKR_FR_LOCALS     48   /* bytes below the six pushed registers */
 
 #define PKR_MAX_DOM 16
-#define PKR_MAX_LIBS 8       /* libraries of one domain */
+#define PKR_MAX_LIBS PKR_MAX_LIBRARIES  /* libraries of one domain */
 #define PKR_PROG_PKRU 0      /* the program's PKRU: every key accessible */
 
 #ifndef __ASSEMBLER__

@@ -831,12 +831,12 @@ START_TEST(test_library_pos)
 	/* many libraries: the positions grow with the names */
 	char text[8192];
 	size_t n = (size_t)snprintf(text, sizeof text, "domain many\n");
-	for (int i = 0; i < 100; i++)
+	for (int i = 0; i < PKR_MAX_LIBRARIES; i++)
 		n += (size_t)snprintf(text + n, sizeof text - n, "%*slibrary lib%d.so\n", i % 7, "", i);
 	expect_ok(text);
 	d = dom(0);
-	ck_assert_uint_eq(d->nlibraries, 100);
-	for (int i = 0; i < 100; i++) {
+	ck_assert_uint_eq(d->nlibraries, PKR_MAX_LIBRARIES);
+	for (int i = 0; i < PKR_MAX_LIBRARIES; i++) {
 		char name[32];
 
 		snprintf(name, sizeof name, "lib%d.so", i);
@@ -844,6 +844,23 @@ START_TEST(test_library_pos)
 		ck_assert_uint_eq(d->library_pos[i].line, (unsigned)i + 2);
 		ck_assert_uint_eq(d->library_pos[i].col, (unsigned)(i % 7) + 9);
 	}
+}
+END_TEST
+
+/* At most PKR_MAX_LIBRARIES library lines in a domain. */
+START_TEST(test_library_limit)
+{
+	char text[4096], want[128];
+	size_t n = (size_t)snprintf(text, sizeof text, "domain many\n");
+
+	for (int i = 1; i <= PKR_MAX_LIBRARIES; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "library lib%d.so\n", i);
+	expect_ok(text);
+	ck_assert_uint_eq(dom(0)->nlibraries, PKR_MAX_LIBRARIES);
+	snprintf(text + n, sizeof text - n, "library one-too-many.so\n");
+	snprintf(want, sizeof want, "t.policy:%d:9: at most %d libraries in a domain",
+		 PKR_MAX_LIBRARIES + 2, PKR_MAX_LIBRARIES);
+	expect_error(text, want);
 }
 END_TEST
 
@@ -2018,6 +2035,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_library_symlinks);
 	tcase_add_test(tc, test_library_pos);
 	tcase_add_test(tc, test_fifteen_domains);
+	tcase_add_test(tc, test_library_limit);
 	tcase_add_test(tc, test_domain_names);
 	suite_add_tcase(s, tc);
 
