@@ -196,7 +196,13 @@ static int tag_namespace(struct pkr_domain *d)
 				d->libs[i].ns_lo = lo;
 				d->libs[i].ns_hi = hi;
 			}
-		if (d->nobjs < sizeof d->objs / sizeof d->objs[0]) {
+		struct pkr_obj *grown = realloc(d->objs, (d->nobjs + 1) * sizeof *grown);
+		if (!grown) {
+			rc = -1;
+			break;
+		}
+		d->objs = grown;
+		{
 			struct pkr_obj *o = &d->objs[d->nobjs++];
 			const char *base = strrchr(l->l_name, '/');
 			snprintf(o->name, sizeof o->name, "%s", base ? base + 1 : l->l_name);
@@ -532,7 +538,7 @@ struct pkr_snap_region {
 };
 
 struct pkr_snapshot {
-	struct pkr_snap_region r[64];
+	struct pkr_snap_region *r;
 	size_t n;
 	uintptr_t heap_dirty;         /* the heap's high-water mark then */
 	size_t bytes;
@@ -551,11 +557,17 @@ int pkr_snapshot_take(struct pkr_domain *d)
 	n = pkr_read_maps(&maps);
 	if (n < 0)
 		goto fail;
+	/* At most one region per mapping, plus the heap. */
+	s->r = calloc((size_t)n + 1, sizeof *s->r);
+	if (!s->r) {
+		free(maps);
+		goto fail;
+	}
 	for (size_t o = 0; o < d->nobjs; o++)
 		for (long i = 0; i < n; i++) {
 			uintptr_t a = maps[i].lo > d->objs[o].lo ? maps[i].lo : d->objs[o].lo;
 			uintptr_t b = maps[i].hi < d->objs[o].hi ? maps[i].hi : d->objs[o].hi;
-			if (a >= b || !(maps[i].prot & PROT_WRITE) || s->n == 64)
+			if (a >= b || !(maps[i].prot & PROT_WRITE))
 				continue;
 			s->r[s->n].lo = a;
 			s->r[s->n].hi = b;
@@ -564,7 +576,7 @@ int pkr_snapshot_take(struct pkr_domain *d)
 		}
 	free(maps);
 	s->heap_dirty = d->rt_heap->arenas[1].dirty_hi;
-	if (s->n < 64 && s->heap_dirty > (uintptr_t)d->heap_base) {
+	if (s->heap_dirty > (uintptr_t)d->heap_base) {
 		s->r[s->n].lo = (uintptr_t)d->heap_base;
 		s->r[s->n].hi = (s->heap_dirty + PAGE - 1) & ~(PAGE - 1);
 		total += s->r[s->n].hi - s->r[s->n].lo;
@@ -587,6 +599,8 @@ int pkr_snapshot_take(struct pkr_domain *d)
 		d->pol->name, total, s->n);
 	return 0;
 fail:
+	if (s)
+		free(s->r);
 	free(s);
 	return -1;
 }

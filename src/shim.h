@@ -117,10 +117,10 @@ struct pkr_domain {
 	void *(*ns_uselocale)(void *);
 	int (*ns_fflush)(void *);
 	uint64_t faults, resets, fault_run, calls_at_fault;
-	struct pkr_obj {              /* the namespace's objects, for messages */
+	struct pkr_obj {              /* the namespace's objects: messages, reset */
 		char name[48];
 		uintptr_t lo, hi;
-	} objs[16];
+	} *objs;
 	size_t nobjs;
 	uintptr_t rt_lo, rt_hi;       /* the runtime's own range */
 	struct pkr_heap *rt_heap;     /* the runtime's allocator state */
