@@ -61,6 +61,14 @@ tests_progs_sigprog_lazy_SOURCES = $(tests_progs_sigprog_SOURCES)
 tests_progs_sigprog_lazy_CPPFLAGS = $(tests_progs_sigprog_CPPFLAGS)
 tests_progs_sigprog_lazy_LDADD = $(tests_progs_sigprog_LDADD)
 tests_progs_sigprog_lazy_LDFLAGS = -no-install -Wl,-z,lazy
+# and as a position-dependent executable: other objects then bind to the
+# executable's own PLT entries (canonical function addresses).
+check_PROGRAMS += tests/progs/sigprog-nopie
+tests_progs_sigprog_nopie_SOURCES = $(tests_progs_sigprog_SOURCES)
+tests_progs_sigprog_nopie_CPPFLAGS = $(tests_progs_sigprog_CPPFLAGS)
+tests_progs_sigprog_nopie_CFLAGS = $(AM_CFLAGS) -fno-pie
+tests_progs_sigprog_nopie_LDADD = $(tests_progs_sigprog_LDADD)
+tests_progs_sigprog_nopie_LDFLAGS = -no-install -XCClinker -no-pie
 
 check_PROGRAMS += tests/progs/threadprog
 tests_progs_threadprog_SOURCES = tests/progs/threadprog.c tests/fixtures/pkrsig.h

@@ -2,7 +2,7 @@
 # bindnow: the GOT rewriting on a program linked with full RELRO, whose
 # GOT ld.so makes read-only before main runs, and on one linked lazily.
 # sigprog-now is sigprog linked with -z now -z relro, sigprog-lazy with
-# -z lazy.
+# -z lazy, sigprog-nopie as a position-dependent executable (ET_EXEC).
 # Asserts:
 #  1. (readelf) sigprog-now has BIND_NOW (FLAGS BIND_NOW or FLAGS_1 NOW)
 #     and a GNU_RELRO segment; sigprog-lazy has neither BIND_NOW nor NOW;
@@ -12,12 +12,14 @@
 #  3. under the shim (trusted-memory read), for both programs: `pkru` says
 #     "isolated" (the slots were rewritten to trampolines), `readsafe`
 #     prints the same lines as without the shim, and `relro` prints the
-#     same line as without it: the shim left every RELRO slot read-only.
+#     same line as without it: the shim left every RELRO slot read-only;
+#  4. (readelf) sigprog-nopie is ET_EXEC, and under the shim `pkru` says
+#     "isolated" and `readsafe` prints the same lines as without it.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
 need_pku
 need_prog readelf
-need_built "$progs/sigprog-now" "$progs/sigprog-lazy"
+need_built "$progs/sigprog-now" "$progs/sigprog-lazy" "$progs/sigprog-nopie"
 need_shim
 pol=$policies/sig-read.policy
 
@@ -67,5 +69,20 @@ for prog in sigprog-now sigprog-lazy; do
 	check_run "$tmp/ref.relro" "$tmp/shim.relro" "$tmp/shim.err" "$prog relro"
 	say "  $(cat "$tmp/shim.relro")"
 done
+
+say "readelf: sigprog-nopie is a position-dependent executable"
+readelf -hW "$progs/sigprog-nopie" >"$tmp/nopie.hdr" 2>&1 || hard_error "readelf -h sigprog-nopie failed"
+grep -q 'Type:.*EXEC' "$tmp/nopie.hdr" || {
+	show "$tmp/nopie.hdr" "readelf -h sigprog-nopie"
+	hard_error "sigprog-nopie is not ET_EXEC"; }
+plain "$progs/sigprog-nopie" readsafe >"$tmp/ref.out" 2>"$tmp/ref.err"
+test $st -eq 0 || hard_error "sigprog-nopie readsafe fails without the shim ($(describe_status))"
+say "sigprog-nopie pkru and readsafe under the shim (trusted-memory read)"
+shim "$pol" "$progs/sigprog-nopie" pkru -v >"$tmp/pkru.out" 2>"$tmp/pkru.err"
+test $st -eq 0 && test "$(cat "$tmp/pkru.out")" = isolated || {
+	show "$tmp/pkru.err" stderr
+	fail "sigprog-nopie pkru under the shim says '$(cat "$tmp/pkru.out")' ($(describe_status)), expected 'isolated'"; }
+shim "$pol" "$progs/sigprog-nopie" readsafe >"$tmp/shim.out" 2>"$tmp/shim.err"
+check_run "$tmp/ref.out" "$tmp/shim.out" "$tmp/shim.err" "sigprog-nopie readsafe"
 
 say "PASS"
