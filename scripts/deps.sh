@@ -2,8 +2,8 @@
 # Sourced by scripts/check and scripts/demo.  Each package is here for a
 # reason (README.md, "Dependencies"): keep the two lists in step.
 
-# Building: the autotools chain, the compiler, libelf (symbol tables for
-# `pkrewind symbols` and the shim), Check (unit tests).
+# Building: the autotools chain, the compiler, libelf (the command reads
+# library files: `pkrewind symbols`), Check (unit tests).
 PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libc6-dev libelf-dev check"
 # Testing: man page lint, and the real programs and libraries the
 # integration tests isolate.

@@ -14,6 +14,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
+#include "dynsym.h"
 #include "interpose.h"
 #include "loader.h"
 #include "log.h"
@@ -33,14 +34,6 @@ static uint32_t gnu_hash(const char *s)
 	return h;
 }
 
-/* ld.so relocates some .dynamic entries in place (symtab, strtab, hash
- * tables, relocations, versym) but not others (verdef, verneed), and none
- * of the vDSO's: take a value below the load address as an offset. */
-static uintptr_t dyn_ptr(uintptr_t base, uintptr_t v)
-{
-	return v < base ? base + v : v;
-}
-
 void *pkr_libc_symbol(const char *name, const char *version)
 {
 	struct link_map *lm = NULL;
@@ -54,7 +47,7 @@ void *pkr_libc_symbol(const char *name, const char *version)
 	if (!dladdr1((void *)&fopen, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
 		return NULL;
 	for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
-		const void *ptr = (const void *)dyn_ptr(lm->l_addr, d->d_un.d_ptr);
+		const void *ptr = (const void *)pkr_dyn_ptr(lm->l_addr, d->d_un.d_ptr);
 		switch (d->d_tag) {
 		case DT_SYMTAB:   symtab = ptr; break;
 		case DT_STRTAB:   strtab = ptr; break;
@@ -342,7 +335,7 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 		return 0;
 	memset(&di, 0, sizeof di);
 	for (; dyn->d_tag != DT_NULL; dyn++) {
-		const void *ptr = (const void *)dyn_ptr(info->dlpi_addr, dyn->d_un.d_ptr);
+		const void *ptr = (const void *)pkr_dyn_ptr(info->dlpi_addr, dyn->d_un.d_ptr);
 		switch (dyn->d_tag) {
 		case DT_SYMTAB:   di.symtab = ptr; break;
 		case DT_STRTAB:   di.strtab = ptr; break;

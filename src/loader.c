@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "elfsyms.h"
+#include "dynsym.h"
 #include "interpose.h"
 #include "loader.h"
 #include "log.h"
@@ -259,7 +259,12 @@ static int build_exports(struct pkr_domain *d)
 	char err[256];
 
 	for (size_t i = 0; i < d->nlibs; i++) {
-		if (pkr_symtab_read(d->libs[i].path, &tabs[i], err, sizeof err) != 0) {
+		struct link_map *lm = NULL;
+		if (dlinfo(d->libs[i].ns_handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
+			snprintf(err, sizeof err, "%s: no link map", d->libs[i].path);
+			memset(&tabs[i], 0, sizeof tabs[i]);
+			pkr_log(PKR_LOG_WARN, "domain %s: %s", d->pol->name, err);
+		} else if (pkr_dynsym_read(lm, &tabs[i], err, sizeof err) != 0) {
 			/* Nothing to call: nothing to trampoline (and nothing the
 			 * program can reach in it). */
 			pkr_log(PKR_LOG_WARN, "domain %s: %s", d->pol->name, err);
@@ -272,7 +277,7 @@ static int build_exports(struct pkr_domain *d)
 	d->hash = calloc(d->hash_size, sizeof *d->hash);
 	if (!d->fns || !d->hash) {
 		for (size_t i = 0; i < d->nlibs; i++)
-			pkr_symtab_free(&tabs[i]);
+			pkr_dynsym_free(&tabs[i]);
 		return -1;
 	}
 	for (size_t i = 0; i < d->nlibs; i++) {
@@ -321,7 +326,7 @@ static int build_exports(struct pkr_domain *d)
 			d->hash[h] = f;
 			k++;
 		}
-		pkr_symtab_free(&tabs[i]);
+		pkr_dynsym_free(&tabs[i]);
 	}
 	d->nfns = k;
 	if (pkr_tramp_build(d->fns, d->nfns) != 0) {
@@ -423,33 +428,12 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 		goto fail;
 	}
 
-	/* The domain's other libraries (named by soname or path, not yet
-	 * loaded by the program) join the namespace now, so that a later
-	 * dlopen() of them finds them isolated already. */
-	for (size_t i = 0; i < dp->nlibraries && d->nlibs < PKR_MAX_LIBS; i++) {
-		const char *spec = dp->libraries[i];
-		bool have = false;
-		if (strpbrk(spec, "*?["))
-			continue;
-		for (size_t j = 0; j < d->nlibs && !have; j++)
-			have = pkr_policy_library_matches(spec, d->libs[j].path, NULL);
-		if (have)
-			continue;
-		void *h = pkr_real_dlmopen(lmid, spec, RTLD_NOW | RTLD_LOCAL);
-		struct link_map *lm = NULL;
-		if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
-			pkr_log(PKR_LOG_DEBUG, "domain %s: %s not loaded: %s", dp->name, spec,
-				h ? "no link map" : dlerror());
-			continue;
-		}
-		d->libs[d->nlibs].path = strdup(lm->l_name);
-		d->libs[d->nlibs].ns_handle = h;
-		d->nlibs++;
-	}
-
+	/* The libraries the program loaded, then the domain's other libraries
+	 * (named by soname or path, not loaded by the program), so that a
+	 * later dlopen() of them finds them isolated already.  A soname that
+	 * names a library already loaded (it matches by DT_SONAME, while the
+	 * recorded path is the resolved file) leads to the same object. */
 	for (size_t i = 0; i < d->nlibs; i++) {
-		if (d->libs[i].ns_handle)
-			continue;
 		d->libs[i].ns_handle = pkr_real_dlmopen(lmid, d->libs[i].path, RTLD_NOW | RTLD_LOCAL);
 		if (!d->libs[i].ns_handle) {
 			const char *e = dlerror();
@@ -457,6 +441,31 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 				dp->name, d->libs[i].path, e ? e : "?", hint_for(e));
 			goto fail;
 		}
+	}
+	for (size_t i = 0; i < dp->nlibraries && d->nlibs < PKR_MAX_LIBS; i++) {
+		const char *spec = dp->libraries[i];
+		struct link_map *lm = NULL, *other = NULL;
+		bool have = false;
+		void *h;
+
+		if (strpbrk(spec, "*?["))
+			continue;
+		h = pkr_real_dlmopen(lmid, spec, RTLD_NOW | RTLD_LOCAL);
+		if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
+			pkr_log(PKR_LOG_DEBUG, "domain %s: %s not loaded: %s", dp->name, spec,
+				h ? "no link map" : dlerror());
+			continue;
+		}
+		for (size_t j = 0; j < d->nlibs && !have; j++)
+			have = dlinfo(d->libs[j].ns_handle, RTLD_DI_LINKMAP, &other) == 0 &&
+			       other == lm;
+		if (have) {
+			dlclose(h);       /* one reference per object is enough */
+			continue;
+		}
+		d->libs[d->nlibs].path = strdup(lm->l_name);
+		d->libs[d->nlibs].ns_handle = h;
+		d->nlibs++;
 	}
 	if (tag_namespace(d) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot tag the namespace's memory", dp->name);

@@ -1,15 +1,13 @@
 ## src/local.mk: the shim, the domain runtime, the command, and the
 ## convenience library they share.
 
-# Code shared by the shim and the command: policy language, logging, ELF
-# symbol tables.  Built PIC because the shim links it.
+# Code shared by the shim and the command: policy language, logging.
+# Built PIC because the shim links it.
 noinst_LTLIBRARIES += src/libpkrcommon.la
 src_libpkrcommon_la_SOURCES = \
 	src/policy.c src/policy.h \
-	src/log.c src/log.h \
-	src/elfsyms.c src/elfsyms.h
-src_libpkrcommon_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) -fvisibility=hidden
-src_libpkrcommon_la_LIBADD = $(LIBELF_LIBS)
+	src/log.c src/log.h
+src_libpkrcommon_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 
 # The preloaded shim.
 lib_LTLIBRARIES += src/libpkrewind.la
@@ -21,7 +19,8 @@ src_libpkrewind_la_SOURCES = \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h \
 	src/thread.c src/thread.h \
-	src/stats.c src/stats.h
+	src/stats.c src/stats.h \
+	src/dynsym.c src/dynsym.h src/elfsyms.h
 src_libpkrewind_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 src_libpkrewind_la_LDFLAGS = -module -avoid-version -shared \
 	-Wl,--version-script=$(srcdir)/src/libpkrewind.sym -Wl,-z,nodelete
@@ -43,6 +42,8 @@ EXTRA_src_libpkrewind_rt_la_DEPENDENCIES = $(srcdir)/src/runtime/runtime.sym
 
 # The command.
 bin_PROGRAMS += src/pkrewind
-src_pkrewind_SOURCES = src/cli.c
+# The command reads library files with libelf; the shim does not link it
+# (see src/dynsym.h).
+src_pkrewind_SOURCES = src/cli.c src/elfsyms.c src/elfsyms.h
 src_pkrewind_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
-src_pkrewind_LDADD = src/libpkrcommon.la
+src_pkrewind_LDADD = src/libpkrcommon.la $(LIBELF_LIBS)

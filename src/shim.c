@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dynsym.h"
 #include "fault.h"
 #include "interpose.h"
 #include "loader.h"
@@ -104,9 +105,8 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 			has_soname = true;
 		}
 	}
-	/* ld.so relocates .dynamic in place, except the vDSO's. */
-	if (strtab && (uintptr_t)strtab < info->dlpi_addr)
-		strtab += info->dlpi_addr;
+	if (strtab)
+		strtab = (const char *)pkr_dyn_ptr(info->dlpi_addr, (uintptr_t)strtab);
 	if (o->n == o->cap) {
 		struct obj *nv = realloc(o->v, (o->cap = o->cap ? o->cap * 2 : 32) * sizeof *nv);
 		if (!nv)

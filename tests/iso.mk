@@ -126,6 +126,7 @@ ISO_TESTS = \
 	tests/iso/nofsgsbase.sh \
 	tests/iso/stdio.sh \
 	tests/iso/verfault.sh \
+	tests/iso/untouched.sh \
 	tests/iso/smaps.sh \
 	tests/iso/poke.sh \
 	tests/iso/loop.sh \
@@ -155,6 +156,7 @@ EXTRA_DIST += $(ISO_TESTS) \
 	tests/data/iso/libbz2-read.policy \
 	tests/data/iso/dlsym.policy \
 	tests/data/iso/verfault.policy \
+	tests/data/iso/zlib.policy \
 	tests/data/iso/nested.policy \
 	tests/data/iso/data.policy \
 	tests/fixtures/pkrver.map
