@@ -45,29 +45,48 @@ static const char *version_name(const ElfW(Verdef) *vd, const char *strtab, unsi
 	return NULL;
 }
 
+void pkr_dyn_parse(uintptr_t base, const ElfW(Dyn) *dyn, struct pkr_dyn *o)
+{
+	uintptr_t soname = 0;
+	int has_soname = 0;
+
+	memset(o, 0, sizeof *o);
+	for (const ElfW(Dyn) *d = dyn; d && d->d_tag != DT_NULL; d++) {
+		const void *p = (const void *)pkr_dyn_ptr(base, d->d_un.d_ptr);
+		switch (d->d_tag) {
+		case DT_SYMTAB:   o->symtab = p; break;
+		case DT_STRTAB:   o->strtab = p; break;
+		case DT_HASH:     o->hash = p; break;
+		case DT_GNU_HASH: o->gnu_hash = p; break;
+		case DT_VERSYM:   o->versym = p; break;
+		case DT_VERDEF:   o->verdef = p; break;
+		case DT_VERNEED:  o->verneed = p; break;
+		case DT_JMPREL:   o->jmprel = p; break;
+		case DT_PLTRELSZ: o->jmprelsz = d->d_un.d_val; break;
+		case DT_RELA:     o->rela = p; break;
+		case DT_RELASZ:   o->relasz = d->d_un.d_val; break;
+		case DT_SONAME:   soname = d->d_un.d_val; has_soname = 1; break;
+		}
+	}
+	if (has_soname && o->strtab)
+		o->soname = o->strtab + soname;
+}
+
 int pkr_dynsym_read(const struct link_map *l, struct pkr_symtab *out,
 		    char *err, size_t errsize)
 {
-	const ElfW(Sym) *symtab = NULL;
-	const char *strtab = NULL;
-	const uint32_t *hash = NULL, *gnu = NULL;
-	const ElfW(Half) *versym = NULL;
-	const ElfW(Verdef) *verdef = NULL;
+	struct pkr_dyn dy;
+	const ElfW(Sym) *symtab;
+	const char *strtab;
+	const ElfW(Half) *versym;
 	size_t n;
 
 	memset(out, 0, sizeof *out);
-	for (const ElfW(Dyn) *d = l->l_ld; d && d->d_tag != DT_NULL; d++) {
-		const void *p = (const void *)pkr_dyn_ptr(l->l_addr, d->d_un.d_ptr);
-		switch (d->d_tag) {
-		case DT_SYMTAB:   symtab = p; break;
-		case DT_STRTAB:   strtab = p; break;
-		case DT_HASH:     hash = p; break;
-		case DT_GNU_HASH: gnu = p; break;
-		case DT_VERSYM:   versym = p; break;
-		case DT_VERDEF:   verdef = p; break;
-		}
-	}
-	n = count_symbols(hash, gnu);
+	pkr_dyn_parse(l->l_addr, l->l_ld, &dy);
+	symtab = dy.symtab;
+	strtab = dy.strtab;
+	versym = dy.versym;
+	n = count_symbols(dy.hash, dy.gnu_hash);
 	if (!symtab || !strtab || n == 0) {
 		snprintf(err, errsize, "%s: no dynamic symbol table", l->l_name);
 		return -1;
@@ -96,7 +115,7 @@ int pkr_dynsym_read(const struct link_map *l, struct pkr_symtab *out,
 		o->value = s->st_value;
 		o->size = s->st_size;
 		if (versym && (versym[i] & 0x7fff) >= 2) {
-			o->version = version_name(verdef, strtab, versym[i] & 0x7fff);
+			o->version = version_name(dy.verdef, strtab, versym[i] & 0x7fff);
 			o->hidden = (versym[i] & 0x8000) != 0;
 		}
 	}

@@ -27,6 +27,22 @@ static inline uintptr_t pkr_dyn_ptr(uintptr_t base, uintptr_t v)
 	return v < base ? base + v : v;
 }
 
+/* What the shim reads from an object's dynamic section. */
+struct pkr_dyn {
+	const ElfW(Sym) *symtab;
+	const char *strtab;
+	const uint32_t *hash, *gnu_hash;
+	const ElfW(Half) *versym;
+	const ElfW(Verdef) *verdef;
+	const ElfW(Verneed) *verneed;
+	const ElfW(Rela) *jmprel, *rela;
+	size_t jmprelsz, relasz;
+	const char *soname;           /* NULL without DT_SONAME */
+};
+
+/* Parse the dynamic section `dyn` of an object loaded at `base`. */
+void pkr_dyn_parse(uintptr_t base, const ElfW(Dyn) *dyn, struct pkr_dyn *out);
+
 /* Fill `out` (syms, nsyms; soname and priv NULL) with the defined,
  * exported functions and data objects of `l`.  Returns 0, or -1 with a
  * message in err. */

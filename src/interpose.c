@@ -37,25 +37,22 @@ static uint32_t gnu_hash(const char *s)
 void *pkr_libc_symbol(const char *name, const char *version)
 {
 	struct link_map *lm = NULL;
-	const ElfW(Sym) *symtab = NULL;
-	const char *strtab = NULL;
-	const uint32_t *gh = NULL;
-	const ElfW(Half) *versym = NULL;
-	const ElfW(Verdef) *verdef = NULL;
+	struct pkr_dyn dy;
+	const ElfW(Sym) *symtab;
+	const char *strtab;
+	const uint32_t *gh;
+	const ElfW(Half) *versym;
+	const ElfW(Verdef) *verdef;
 	Dl_info info;
 
 	if (!dladdr1((void *)&fopen, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
 		return NULL;
-	for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
-		const void *ptr = (const void *)pkr_dyn_ptr(lm->l_addr, d->d_un.d_ptr);
-		switch (d->d_tag) {
-		case DT_SYMTAB:   symtab = ptr; break;
-		case DT_STRTAB:   strtab = ptr; break;
-		case DT_GNU_HASH: gh = ptr; break;
-		case DT_VERSYM:   versym = ptr; break;
-		case DT_VERDEF:   verdef = ptr; break;
-		}
-	}
+	pkr_dyn_parse(lm->l_addr, lm->l_ld, &dy);
+	symtab = dy.symtab;
+	strtab = dy.strtab;
+	gh = dy.gnu_hash;
+	versym = dy.versym;
+	verdef = dy.verdef;
 	if (!symtab || !strtab || !gh)
 		return NULL;
 	uint32_t nbuckets = gh[0], symoff = gh[1], bloom = gh[2];
@@ -165,16 +162,7 @@ void *pkr_interpose_stub_for(void *addr, const char *name, const char *version)
 
 /* ---- GOT rewriting ---------------------------------------------------- */
 
-struct dyn_info {
-	const ElfW(Sym) *symtab;
-	const char *strtab;
-	const ElfW(Rela) *jmprel, *rela;
-	size_t jmprelsz, relasz;
-	const ElfW(Half) *versym;
-	const ElfW(Verneed) *verneed;
-};
-
-static const char *needed_version(const struct dyn_info *di, size_t symidx)
+static const char *needed_version(const struct pkr_dyn *di, size_t symidx)
 {
 	ElfW(Half) vi;
 	const ElfW(Verneed) *vn;
@@ -246,7 +234,7 @@ static int write_slot(struct patch_ctx *c, uintptr_t *slot, uintptr_t val)
 }
 
 static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,
-			 const struct dyn_info *di, const ElfW(Rela) *r, size_t sz,
+			 const struct pkr_dyn *di, const ElfW(Rela) *r, size_t sz,
 			 uintptr_t lo, uintptr_t hi)
 {
 	for (size_t i = 0; i < sz / sizeof *r; i++) {
@@ -310,7 +298,7 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct patch_ctx *c = arg;
 	const ElfW(Dyn) *dyn = NULL;
-	struct dyn_info di;
+	struct pkr_dyn di;
 	uintptr_t lo = UINTPTR_MAX, hi = 0;
 
 	(void)size;
@@ -333,20 +321,7 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 	}
 	if (!dyn)
 		return 0;
-	memset(&di, 0, sizeof di);
-	for (; dyn->d_tag != DT_NULL; dyn++) {
-		const void *ptr = (const void *)pkr_dyn_ptr(info->dlpi_addr, dyn->d_un.d_ptr);
-		switch (dyn->d_tag) {
-		case DT_SYMTAB:   di.symtab = ptr; break;
-		case DT_STRTAB:   di.strtab = ptr; break;
-		case DT_JMPREL:   di.jmprel = ptr; break;
-		case DT_PLTRELSZ: di.jmprelsz = dyn->d_un.d_val; break;
-		case DT_RELA:     di.rela = ptr; break;
-		case DT_RELASZ:   di.relasz = dyn->d_un.d_val; break;
-		case DT_VERSYM:   di.versym = ptr; break;
-		case DT_VERNEED:  di.verneed = ptr; break;
-		}
-	}
+	pkr_dyn_parse(info->dlpi_addr, dyn, &di);
 	if (!di.symtab || !di.strtab)
 		return 0;
 	if (di.jmprel)

@@ -78,9 +78,8 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct objs *o = arg;
 	const ElfW(Dyn) *dyn = NULL;
-	const char *strtab = NULL;
-	uintptr_t soname_off = 0, lo = UINTPTR_MAX, hi = 0;
-	bool has_soname = false;
+	struct pkr_dyn dy;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
 
 	(void)size;
 	if (!info->dlpi_name || !info->dlpi_name[0])
@@ -97,16 +96,7 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 				hi = s + p->p_memsz;
 		}
 	}
-	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
-		if (dyn->d_tag == DT_STRTAB)
-			strtab = (const char *)dyn->d_un.d_ptr;
-		else if (dyn->d_tag == DT_SONAME) {
-			soname_off = dyn->d_un.d_val;
-			has_soname = true;
-		}
-	}
-	if (strtab)
-		strtab = (const char *)pkr_dyn_ptr(info->dlpi_addr, (uintptr_t)strtab);
+	pkr_dyn_parse(info->dlpi_addr, dyn, &dy);
 	if (o->n == o->cap) {
 		struct obj *nv = realloc(o->v, (o->cap = o->cap ? o->cap * 2 : 32) * sizeof *nv);
 		if (!nv)
@@ -118,7 +108,7 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 	 * namespace loads the very same file. */
 	if (!realpath(info->dlpi_name, b->path))
 		snprintf(b->path, sizeof b->path, "%s", info->dlpi_name);
-	b->soname = has_soname && strtab ? strtab + soname_off : NULL;
+	b->soname = dy.soname;
 	b->lo = lo & ~4095ul;
 	b->hi = (hi + 4095) & ~4095ul;
 	return 0;
