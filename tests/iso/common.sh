@@ -262,3 +262,41 @@ write_stopped() {
 	fi
 	fail "$1: $(describe_status) without a pkrewind diagnostic naming the function (pattern '$2')"
 }
+
+# sig_mode MODE SET: the signature fixture under `trusted-memory MODE`
+# (tests/data/iso/sig-MODE.policy).  Asserts: sigprog pkru says "not
+# isolated" without the shim and "isolated" under it (LD_PRELOAD and the
+# pkrewind command); `sigprog SET` passes its own checks and prints the
+# same lines with and without the shim.
+sig_mode() {
+	local mode=$1 set=$2 pol=$policies/sig-$1.policy how
+
+	need_pku
+	need_built "$progs/sigprog"
+	need_shim
+
+	say "sigprog $set without the shim"
+	plain "$progs/sigprog" "$set" >"$tmp/ref.out" 2>"$tmp/ref.err"
+	test $st -eq 0 || { show "$tmp/ref.out" stdout; show "$tmp/ref.err" stderr;
+		hard_error "sigprog $set fails without the shim ($(describe_status))"; }
+
+	say "sigprog pkru without the shim"
+	plain "$progs/sigprog" pkru >"$tmp/pkru.out" 2>&1
+	test $st -eq 0 && test "$(cat "$tmp/pkru.out")" = "not isolated" ||
+		hard_error "without the shim, sigprog pkru says '$(cat "$tmp/pkru.out")' ($(describe_status)), expected 'not isolated'"
+
+	for how in shim via_cmd; do
+		say "sigprog pkru under the shim ($how)"
+		$how "$pol" "$progs/sigprog" pkru -v >"$tmp/pkru.out" 2>"$tmp/pkru.err"
+		test $st -eq 0 && test "$(cat "$tmp/pkru.out")" = isolated || {
+			show "$tmp/pkru.err" stderr
+			fail "under the shim ($how), sigprog pkru says '$(cat "$tmp/pkru.out")' ($(describe_status)), expected 'isolated'"; }
+	done
+
+	for how in shim via_cmd; do
+		say "sigprog $set under the shim ($how, trusted-memory $mode)"
+		$how "$pol" "$progs/sigprog" "$set" >"$tmp/$how.out" 2>"$tmp/$how.err"
+		check_run "$tmp/ref.out" "$tmp/$how.out" "$tmp/$how.err" "sigprog $set ($how)"
+	done
+	say "PASS"
+}
