@@ -389,7 +389,6 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	d->pkru = pkr_pkru_for_domain(d->pkey, dp->trust);
 	for (size_t i = 0; i < n && d->nlibs < PKR_MAX_LIBS; i++) {
 		d->libs[d->nlibs].path = strdup(m[i].path);
-		d->libs[d->nlibs].base_map = m[i].map;
 		d->libs[d->nlibs].base_lo = m[i].lo;
 		d->libs[d->nlibs].base_hi = m[i].hi;
 		d->nlibs++;
@@ -406,7 +405,6 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	}
 	if (dlinfo(d->rt_handle, RTLD_DI_LMID, &lmid) != 0)
 		goto fail;
-	d->lmid = lmid;
 
 	d->heap_size = dp->heap;
 	d->heap_base = mmap(NULL, d->heap_size, PROT_READ | PROT_WRITE,

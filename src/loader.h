@@ -20,7 +20,6 @@
 struct pkr_lib_match {
 	const char *path;
 	uintptr_t lo, hi;            /* its address range in the main namespace */
-	struct link_map *map;
 };
 
 /* Create domain number `index` for policy entry `dp`.  NULL on error

@@ -36,7 +36,6 @@
 struct pkr_domain *pkr_domains[PKR_MAX_DOM];
 size_t pkr_ndomains;
 const struct pkr_policy *pkr_policy;
-uint32_t pkr_prog_pkru = PKR_PROG_PKRU;
 int64_t pkr_prog_errno_off;
 uint8_t pkr_count_calls;
 
@@ -175,7 +174,6 @@ void pkr_shim_refresh(void)
 			m[n].path = o.v[j].path;
 			m[n].lo = o.v[j].lo;
 			m[n].hi = o.v[j].hi;
-			m[n].map = NULL;
 			n++;
 		}
 		if (n == 0)

@@ -86,7 +86,6 @@ struct pkr_fn {
 /* A library of a domain, as the main namespace and the domain see it. */
 struct pkr_lib {
 	const char *path;
-	struct link_map *base_map;    /* the program's own copy (never called) */
 	uintptr_t base_lo, base_hi;   /* its address range */
 	void *ns_handle;              /* the isolated copy */
 	uintptr_t ns_lo, ns_hi;
@@ -102,7 +101,6 @@ struct pkr_domain {
 	/* the rest is C only */
 	const struct pkr_domain_policy *pol;
 	int pkey;
-	long lmid;
 	void *rt_handle;              /* the runtime, first in the namespace */
 	struct pkr_lib libs[PKR_MAX_LIBS];
 	size_t nlibs;
@@ -145,8 +143,7 @@ struct pkr_thread {
 	uintptr_t tp;                 /* the thread's real thread pointer */
 	void *altstack;
 	size_t altstack_size;
-	uint64_t in_handler;          /* fault handler depth */
-	uint64_t spare_[2];
+	uint64_t pad_[3];             /* doms at PKR_T_DOMS (64) */
 	struct pkr_tdom doms[PKR_MAX_DOM];
 };
 
@@ -165,7 +162,6 @@ struct pkr_frame {
 extern struct pkr_domain *pkr_domains[PKR_MAX_DOM];
 extern size_t pkr_ndomains;
 extern const struct pkr_policy *pkr_policy;
-extern uint32_t pkr_prog_pkru;        /* PKRU of program code: 0 */
 extern int64_t pkr_prog_errno_off;    /* program errno - thread pointer */
 extern uint8_t pkr_count_calls;       /* the gate counts calls (stats, max-faults) */
 extern __thread struct pkr_thread *pkr_tls_thread
