@@ -141,20 +141,20 @@ static void core_init(void)
 	core_ready = true;
 }
 
-void pkr_shim_refresh(void)
+/* Create domains for the objects `o` of the main namespace that match
+ * the policy, and patch every GOT.  Frees o->v. */
+static void refresh(struct objs *op)
 {
-	struct objs o = { 0 };
+	struct objs o = *op;
 	bool created = false;
 
-	if (!pkr_policy || pkr_policy->ndomains == 0)
-		return;
 	pkr_shim_lock();
 	if (refreshing) {       /* a constructor in a new namespace called dlopen */
 		pkr_shim_unlock();
+		free(o.v);
 		return;
 	}
 	refreshing = 1;
-	dl_iterate_phdr(collect, &o);
 	for (size_t i = 0; i < pkr_policy->ndomains; i++) {
 		const struct pkr_domain_policy *dp = &pkr_policy->domains[i];
 		struct pkr_lib_match m[PKR_MAX_LIBS];
@@ -209,6 +209,16 @@ void pkr_shim_refresh(void)
 	pkr_shim_unlock();
 }
 
+void pkr_shim_refresh(void)
+{
+	struct objs o = { 0 };
+
+	if (!pkr_policy || pkr_policy->ndomains == 0)
+		return;
+	dl_iterate_phdr(collect, &o);
+	refresh(&o);
+}
+
 /* The policy's messages, with the shim's "pkrewind[PID]: " prefix. */
 static void print_diags(const struct pkr_diags *dg)
 {
@@ -239,23 +249,20 @@ static unsigned long current_nns(void)
  * (the program's included), fixed when the process starts.  When the
  * policy needs more, start the program again with the tunable set: once
  * (PKREWIND_REEXEC marks the second start), and only when exec works. */
-static void ensure_namespaces(char **argv)
+static void ensure_namespaces(char **argv, const struct objs *o)
 {
-	struct objs o = { 0 };
 	unsigned long need = 1, have = current_nns();
 	char *t, buf[32];
 	const char *old;
 
 	if (!argv || getenv("PKREWIND_REEXEC"))
 		return;
-	dl_iterate_phdr(collect, &o);
 	for (size_t i = 0; i < pkr_policy->ndomains; i++)
-		for (size_t j = 0; j < o.n; j++)
-			if (obj_matches(&pkr_policy->domains[i], &o.v[j])) {
+		for (size_t j = 0; j < o->n; j++)
+			if (obj_matches(&pkr_policy->domains[i], &o->v[j])) {
 				need++;
 				break;
 			}
-	free(o.v);
 	if (need <= have)
 		return;
 	if (need > 16)
@@ -279,6 +286,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	char path[PATH_MAX];
 	struct pkr_diags dg;
 	struct pkr_policy *p;
+	struct objs o = { 0 };
 	enum pkr_policy_source src;
 
 	pkr_log_init(1);
@@ -304,10 +312,14 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 			pkr_count_calls = 1;     /* "in a row" needs the counts */
 	(void)argc;
 	(void)envp;
-	ensure_namespaces(argv);
+	if (p->ndomains == 0)
+		return;
+	/* One walk of the loaded objects serves both steps. */
+	dl_iterate_phdr(collect, &o);
+	ensure_namespaces(argv, &o);
 	unsetenv("PKREWIND_REEXEC");    /* not for the program's children */
 	pkr_stats_init();
-	pkr_shim_refresh();
+	refresh(&o);
 }
 
 __attribute__((destructor(101))) static void pkr_shim_fini(void)
