@@ -192,16 +192,6 @@ struct patch_ctx {
 	uintptr_t self_base;
 };
 
-static bool is_isolated_base(uintptr_t base)
-{
-	for (size_t i = 0; i < PKR_MAX_DOM; i++)
-		if (pkr_domains[i])
-			for (size_t j = 0; j < pkr_domains[i]->nlibs; j++)
-				if (pkr_domains[i]->libs[j].base_lo == base)
-					return true;
-	return false;
-}
-
 static void warn_data_once(struct pkr_domain *d, const char *name, const char *who)
 {
 	static char warned[64][64];
@@ -298,13 +288,15 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct patch_ctx *c = arg;
 	const ElfW(Dyn) *dyn = NULL;
+	const struct pkr_lib *lib;     /* the program's own copy of an isolated */
+	bool in_ns;                    /* library is never called: skip it */
 	struct pkr_dyn di;
 	uintptr_t lo = UINTPTR_MAX, hi = 0;
 
 	(void)size;
 	if (info->dlpi_addr == c->self_base || info->dlpi_addr == getauxval(AT_BASE) ||
 	    info->dlpi_addr == getauxval(AT_SYSINFO_EHDR) ||
-	    is_isolated_base(info->dlpi_addr) ||
+	    domain_of(info->dlpi_addr, &lib, &in_ns) ||
 	    !strncmp(info->dlpi_name, "linux-vdso", 10))
 		return 0;
 	for (int i = 0; i < info->dlpi_phnum; i++) {

@@ -156,6 +156,7 @@ EXTRA_DIST += $(ISO_TESTS) \
 	tests/data/iso/libbz2-read.policy \
 	tests/data/iso/dlsym.policy \
 	tests/data/iso/verfault.policy \
+	tests/data/iso/sig-read-extra.policy \
 	tests/data/iso/zlib.policy \
 	tests/data/iso/nested.policy \
 	tests/data/iso/data.policy \

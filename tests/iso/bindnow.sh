@@ -14,7 +14,10 @@
 #     prints the same lines as without the shim, and `relro` prints the
 #     same line as without it: the shim left every RELRO slot read-only;
 #  4. (readelf) sigprog-nopie is ET_EXEC, and under the shim `pkru` says
-#     "isolated" and `readsafe` prints the same lines as without it.
+#     "isolated" and `readsafe` prints the same lines as without it, also
+#     with a policy whose domain names a library the program does not link
+#     (sig-read-extra.policy: once, such a domain made the shim skip the
+#     executable, whose load address is 0, as "the program's own copy").
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
 need_pku
@@ -77,12 +80,14 @@ grep -q 'Type:.*EXEC' "$tmp/nopie.hdr" || {
 	hard_error "sigprog-nopie is not ET_EXEC"; }
 plain "$progs/sigprog-nopie" readsafe >"$tmp/ref.out" 2>"$tmp/ref.err"
 test $st -eq 0 || hard_error "sigprog-nopie readsafe fails without the shim ($(describe_status))"
-say "sigprog-nopie pkru and readsafe under the shim (trusted-memory read)"
-shim "$pol" "$progs/sigprog-nopie" pkru -v >"$tmp/pkru.out" 2>"$tmp/pkru.err"
-test $st -eq 0 && test "$(cat "$tmp/pkru.out")" = isolated || {
-	show "$tmp/pkru.err" stderr
-	fail "sigprog-nopie pkru under the shim says '$(cat "$tmp/pkru.out")' ($(describe_status)), expected 'isolated'"; }
-shim "$pol" "$progs/sigprog-nopie" readsafe >"$tmp/shim.out" 2>"$tmp/shim.err"
-check_run "$tmp/ref.out" "$tmp/shim.out" "$tmp/shim.err" "sigprog-nopie readsafe"
+for p in "$pol" "$policies/sig-read-extra.policy"; do
+	say "sigprog-nopie pkru and readsafe under the shim ($(basename "$p"))"
+	shim "$p" "$progs/sigprog-nopie" pkru -v >"$tmp/pkru.out" 2>"$tmp/pkru.err"
+	test $st -eq 0 && test "$(cat "$tmp/pkru.out")" = isolated || {
+		show "$tmp/pkru.err" stderr
+		fail "sigprog-nopie pkru under $(basename "$p") says '$(cat "$tmp/pkru.out")' ($(describe_status)), expected 'isolated'"; }
+	shim "$p" "$progs/sigprog-nopie" readsafe >"$tmp/shim.out" 2>"$tmp/shim.err"
+	check_run "$tmp/ref.out" "$tmp/shim.out" "$tmp/shim.err" "sigprog-nopie readsafe ($(basename "$p"))"
+done
 
 say "PASS"
