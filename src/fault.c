@@ -277,15 +277,14 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	struct pkr_domain *d = fn->dom;
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	uint64_t calls = domain_calls(d);
-	char at[128], errbuf[40] = "";
+	char at[128], errbuf[40] = "", what[160] = "";
 	const char *mem = what_memory(d, t, si);
-	/* pkr_gate_unwind restores a calling domain's PKRU itself. */
-	uint32_t back = PKR_PROG_PKRU;
 	bool abort_now;
 
-	/* The interrupted code may have run on the domain's thread block. */
-	if (d->shadow)
-		pkr_wrfsbase(f->entry_tp);
+	/* The interrupted code may have run on a domain's thread block: the
+	 * caller's thread pointer, before anything touches TLS, and for the
+	 * caller to resume with (sigreturn leaves %fs alone). */
+	pkr_wrfsbase(f->entry_tp);
 
 	__atomic_fetch_add(&fn->faults, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
@@ -298,18 +297,17 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	if (fn->fault_errno >= 0)
 		pkr_fmt(errbuf, sizeof errbuf, ", errno %s",
 			pkr_errno_name(fn->fault_errno) ? pkr_errno_name(fn->fault_errno) : "?");
-	if (mem && si->si_code == SEGV_PKUERR)
-		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s, key %d) %s 0x%lx "
-			"(%s) at %s", d->pol->name, fn->name, sig_name(sig),
-			code_name(sig, si->si_code), si->si_pkey, access_kind(uc, sig),
-			(unsigned long)si->si_addr, mem, at);
-	else if (mem)
-		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s) %s 0x%lx (%s) at %s",
+	if (mem)
+		pkr_fmt(what, sizeof what, " %s 0x%lx (%s)", access_kind(uc, sig),
+			(unsigned long)si->si_addr, mem);
+	if (si->si_code == SEGV_PKUERR && sig == SIGSEGV)
+		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s, key %d)%s at %s",
 			d->pol->name, fn->name, sig_name(sig), code_name(sig, si->si_code),
-			access_kind(uc, sig), (unsigned long)si->si_addr, mem, at);
+			si->si_pkey, what, at);
 	else
-		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s) at %s",
-			d->pol->name, fn->name, sig_name(sig), code_name(sig, si->si_code), at);
+		pkr_log(PKR_LOG_ERROR, "fault in domain %s calling %s: %s (%s)%s at %s",
+			d->pol->name, fn->name, sig_name(sig), code_name(sig, si->si_code),
+			what, at);
 
 	if (abort_now) {
 		if (d->pol->on_fault == PKR_ON_FAULT_ABORT)
@@ -346,7 +344,9 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 			d->pol->name, fn->name, (long)fn->fault_value, errbuf,
 			d->pol->on_fault == PKR_ON_FAULT_RESET ? "; domain reset" : "");
 
-	if (!set_frame_pkru(uc, back)) {
+	/* The program's PKRU: pkr_gate_unwind gives a calling domain (a
+	 * callback's) its own back itself. */
+	if (!set_frame_pkru(uc, PKR_PROG_PKRU)) {
 		pkr_log(PKR_LOG_ERROR, "cannot find PKRU in the signal frame: cannot rewind");
 		die_abort();
 	}
@@ -357,7 +357,6 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	 * vector state is the interrupted code's: caller-saved). */
 	if (uc->uc_mcontext.fpregs)
 		memset(&uc->uc_mcontext.fpregs->_xmm[0], 0, sizeof uc->uc_mcontext.fpregs->_xmm[0]);
-	pkr_wrfsbase(f->entry_tp);
 	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)(uintptr_t)f;
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)&pkr_gate_unwind;
 	uc->uc_mcontext.gregs[REG_RBX] = (greg_t)(uintptr_t)t;
