@@ -181,6 +181,8 @@ static bool set_frame_pkru(ucontext_t *uc, uint32_t pkru)
 	uint32_t magic, xsize;
 	uint64_t bv;
 
+	if (pkr_nokeys)
+		return true;        /* no PKRU to give back */
 	if (!fp || !pkru_xsave_off)
 		return false;
 	memcpy(&magic, fp + 464, 4);              /* sw_reserved.magic1 */
@@ -192,6 +194,27 @@ static bool set_frame_pkru(ucontext_t *uc, uint32_t pkru)
 	bv |= 1ull << XFEATURE_PKRU;
 	memcpy(fp + 512, &bv, 8);
 	return true;
+}
+
+/* ---- the signal stack ---------------------------------------------------- */
+
+/* Before Linux 6.12 the altstacks carry the signal-stack key (pkey.h),
+ * which every domain may write.  While a handler runs on one, it is
+ * retagged with key 0, so that library code running in other threads
+ * cannot write the live frames; the last handler out gives it the key
+ * back.  Nested signals count in t->sigdepth (this thread only). */
+static void sigstack_hold(struct pkr_thread *t)
+{
+	if (pkr_sigkey && t && t->altstack && t->sigdepth++ == 0)
+		pkr_raw_pkey_mprotect(t->altstack, t->altstack_size,
+				      PROT_READ | PROT_WRITE, 0);
+}
+
+static void sigstack_release(struct pkr_thread *t)
+{
+	if (pkr_sigkey && t && t->altstack && t->sigdepth && --t->sigdepth == 0)
+		pkr_raw_pkey_mprotect(t->altstack, t->altstack_size,
+				      PROT_READ | PROT_WRITE, pkr_sigkey);
 }
 
 /* ---- the program's own handlers ----------------------------------------- */
@@ -373,14 +396,17 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 	int saved = errno;
 
 	t = pkr_tls_thread;      /* the same through a shadow thread block */
+	sigstack_hold(t);
 	if (t && t->cur && t->top) {
 		/* A fault (or an abort) while this thread is inside a domain.
 		 * errno is left as rewind_call() set it: in write mode the
 		 * handler's errno is the caller's. */
 		rewind_call(sig, si, uc, t);
+		sigstack_release(t);
 		return;
 	}
 	not_ours(sig, si, ucv);
+	sigstack_release(t);
 	errno = saved;
 }
 
@@ -398,6 +424,7 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 	t = pkr_tls_thread;
 	if (t && t->tp != fs)
 		pkr_wrfsbase(t->tp);
+	sigstack_hold(t);
 	/* The handler is program code, not the interrupted domain's: a call
 	 * it makes into a library starts from the program's rights, and a
 	 * fault in it is the program's own. */
@@ -410,6 +437,7 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 	errno = saved;
 	if (t)
 		t->cur = cur;
+	sigstack_release(t);
 	if (t && t->tp != fs)
 		pkr_wrfsbase(fs);
 	/* The interrupted PKRU comes back from the signal frame. */
@@ -446,7 +474,7 @@ int pkr_fault_init(void)
 		return 0;
 	if (__get_cpuid_count(0xd, XFEATURE_PKRU, &a, &b, &c, &dd) && a >= 4)
 		pkru_xsave_off = b;
-	if (!pkru_xsave_off) {
+	if (!pkru_xsave_off && !pkr_nokeys) {
 		pkr_log(PKR_LOG_ERROR, "the CPU reports no PKRU state in XSAVE");
 		return -1;
 	}

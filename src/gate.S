@@ -25,6 +25,18 @@
  */
 #include "shim.h"
 
+/* Every wrpkru of the gate: its address goes into the section
+ * pkr_wrpkru_sites, so that a process running without protection keys
+ * (if-no-keys rewind-only) can overwrite it with a no-op at start-up
+ * (pkr_tramp_nokeys in tramp.c).  The instruction is 0f 01 ef. */
+	.macro	wrpkru_site
+.Lwrpkru\@:
+	wrpkru
+	.pushsection pkr_wrpkru_sites, "aw"
+	.quad	.Lwrpkru\@
+	.popsection
+	.endm
+
 
 /* Set the thread pointer to \reg: wrfsbase, or arch_prctl(ARCH_SET_FS)
  * on a CPU or kernel without FSGSBASE (every caller-saved register is
@@ -200,7 +212,7 @@ pkr_gate:
 	mov	PKR_DOM_PKRU(%r13), %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	wrpkru
+	wrpkru_site
 	mov	%r10, %rax
 	mov	%r11, %rcx
 	mov	%r14, %rdx
@@ -214,7 +226,7 @@ pkr_gate:
 	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	wrpkru
+	wrpkru_site
 	test	%eax, %eax
 	jnz	pkr_gate_pkru_mismatch
 	/* The record: %rbp, like %rbx, %r12 and %r13, is callee-saved. */
@@ -242,7 +254,7 @@ pkr_gate:
 	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	wrpkru
+	wrpkru_site
 	mov	%r14, %rax
 	mov	%r11, %rcx
 	mov	%r10, %rdx
@@ -343,7 +355,7 @@ pkr_gate_unwind:
 	mov	PKR_DOM_PKRU(%r10), %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	wrpkru
+	wrpkru_site
 	mov	%r11, %rax
 	mov	%r9, %rdx
 	ret
@@ -358,7 +370,7 @@ pkr_gate_pkru_mismatch:
 	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	wrpkru
+	wrpkru_site
 	and	$-16, %rsp
 	call	pkr_gate_violation
 	ud2
@@ -379,7 +391,7 @@ pkr_gate_pkru_mismatch:
 	mov	$PKR_PROG_PKRU, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
-	wrpkru
+	wrpkru_site
 	mov	%r8, %rdx
 	jmp	\target
 	.cfi_endproc

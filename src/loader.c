@@ -378,15 +378,21 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	d->index = index;
 	d->argwords = (dp->stack_args + 7) / 8;
 	d->shadow = dp->trust != PKR_TRUST_WRITE;
-	d->pkey = pkey_alloc(0, 0);
-	if (d->pkey < 0) {
+	/* Without keys (if-no-keys rewind-only), pkey_mprotect with key -1
+	 * is mprotect: the domain is mapped as usual, untagged. */
+	d->pkey = pkr_nokeys ? -1 : pkey_alloc(0, 0);
+	if (d->pkey < 0 && !pkr_nokeys) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot allocate a protection key: %s",
 			dp->name, errno == ENOSPC
-			? "all 15 are in use (at most 15 domains per process)"
+			? (pkr_sigkey ? "all 14 are in use (at most 14 domains per process "
+			   "on this kernel: one key guards the signal stacks)"
+			   : "all 15 are in use (at most 15 domains per process)")
 			: "this CPU or kernel has no memory protection keys");
 		goto fail;
 	}
-	d->pkru = pkr_pkru_for_domain(d->pkey, dp->trust);
+	d->pkru = pkr_nokeys ? PKR_PROG_PKRU : pkr_pkru_for_domain(d->pkey, dp->trust);
+	if (pkr_nokeys)
+		d->shadow = 0;      /* nothing to keep the domain from: no shadow block */
 	for (size_t i = 0; i < n && d->nlibs < PKR_MAX_LIBS; i++) {
 		d->libs[d->nlibs].path = strdup(m[i].path);
 		d->libs[d->nlibs].base_lo = m[i].lo;
@@ -503,7 +509,8 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	}
 	pkr_log(PKR_LOG_INFO, "domain %s: key %d, namespace %ld, %zu functions, "
 		"trusted-memory %s, heap %zu bytes", dp->name, d->pkey, (long)lmid,
-		d->nfns, pkr_trust_name(dp->trust), d->heap_size);
+		d->nfns, pkr_nokeys ? "(none: no keys)" : pkr_trust_name(dp->trust),
+		d->heap_size);
 	return d;
 fail:
 	/* A half-made domain is not used; its key and namespace stay

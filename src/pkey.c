@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 
 #include "pkey.h"
 
@@ -15,7 +17,14 @@
 
 bool pkr_pkey_available(const char **why)
 {
-	int k = pkey_alloc(0, 0);
+	const char *e = getenv("PKREWIND_NO_KEYS");
+	int k;
+
+	if (e && *e && strcmp(e, "0") != 0) {   /* testing the keyless path */
+		*why = "protection keys are turned off (PKREWIND_NO_KEYS)";
+		return false;
+	}
+	k = pkey_alloc(0, 0);
 
 	if (k < 0) {
 		*why = errno == ENOSPC ? "no protection key is free"
@@ -37,9 +46,47 @@ bool pkr_fsgsbase_init(void)
 	return pkr_fsgsbase;
 }
 
+int pkr_sigkey;
+uint8_t pkr_nokeys;
+
+/* true when the running kernel is older than major.minor. */
+static bool kernel_older_than(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned ma = 0, mi = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return true;          /* unknown: assume the old behaviour */
+	return ma < major || (ma == major && mi < minor);
+}
+
+int pkr_sigkey_init(void)
+{
+	const char *e = getenv("PKREWIND_SIGSTACK_KEY");
+	bool need;
+
+	if (pkr_sigkey > 0)
+		return 0;
+	if (e && *e)
+		need = strcmp(e, "0") != 0;
+	else
+		need = kernel_older_than(6, 12);
+	if (!need)
+		return 0;
+	pkr_sigkey = pkey_alloc(0, 0);
+	if (pkr_sigkey < 0) {
+		pkr_sigkey = 0;
+		return -1;
+	}
+	return 0;
+}
+
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust)
 {
 	uint32_t v = 0xffffffffu;             /* every key: no access */
+
+	if (pkr_sigkey > 0)
+		v &= ~(3u << (2 * pkr_sigkey)); /* the signal stacks: read/write */
 
 	v &= ~(3u << (2 * key));               /* its own key: read/write */
 	v &= ~(3u << 0);

@@ -16,15 +16,25 @@
 #include <stdint.h>
 #include "policy.h"
 
+/* 1 when the process runs without protection keys (a policy's
+ * `if-no-keys rewind-only` on a CPU or kernel without them): PKRU is
+ * never read or written, the gate's wrpkru instructions are patched out
+ * (pkr_tramp_nokeys), domains are mapped without a key. */
+extern uint8_t pkr_nokeys;
+
 static inline uint32_t pkr_rdpkru(void)
 {
 	uint32_t eax, edx;
+	if (pkr_nokeys)
+		return 0;
 	__asm__ volatile(".byte 0x0f,0x01,0xee" : "=a"(eax), "=d"(edx) : "c"(0));
 	return eax;
 }
 
 static inline void pkr_wrpkru(uint32_t v)
 {
+	if (pkr_nokeys)
+		return;
 	__asm__ volatile(".byte 0x0f,0x01,0xef" : : "a"(v), "c"(0), "d"(0) : "memory");
 }
 
@@ -35,6 +45,7 @@ extern uint8_t pkr_fsgsbase;
 #define PKR_ARCH_SET_FS 0x1002
 #define PKR_ARCH_GET_FS 0x1003
 #define PKR_SYS_arch_prctl 158
+#define PKR_SYS_pkey_mprotect 329
 
 /* The raw system call: async-signal-safe and leaves errno alone. */
 static inline long pkr_arch_prctl(long code, unsigned long arg)
@@ -42,6 +53,20 @@ static inline long pkr_arch_prctl(long code, unsigned long arg)
 	long r;
 	__asm__ volatile("syscall" : "=a"(r)
 			 : "0"((long)PKR_SYS_arch_prctl), "D"(code), "S"(arg)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+/* pkey_mprotect as a raw system call: async-signal-safe, errno untouched
+ * (the fault handler runs with the caller's errno already set). */
+static inline long pkr_raw_pkey_mprotect(void *addr, unsigned long len, long prot, long key)
+{
+	long r;
+	register long r10 __asm__("r10") = key;
+
+	__asm__ volatile("syscall" : "=a"(r)
+			 : "0"((long)PKR_SYS_pkey_mprotect), "D"(addr), "S"(len),
+			   "d"(prot), "r"(r10)
 			 : "rcx", "r11", "memory");
 	return r;
 }
@@ -79,7 +104,24 @@ bool pkr_pkey_available(const char **why);
  * asks for the system-call path (for testing it).  Returns it. */
 bool pkr_fsgsbase_init(void);
 
-/* PKRU for code running in a domain with key `key`. */
+/* The signal-stack key (0: none).  Before Linux 6.12 the kernel writes a
+ * signal frame with the interrupted thread's PKRU in force, so the
+ * alternate signal stack must be writable under every domain's PKRU: on
+ * such kernels the altstacks carry this key and every domain's PKRU leaves
+ * it readable and writable.  While a handler runs, its thread's altstack
+ * is retagged with key 0 (pkr_sigstack_hold/release in fault.c), so that
+ * other threads running in domains cannot write the live frames.  Linux
+ * 6.12 and later open every key for the frame write: the altstacks stay
+ * key 0 and no key is spent.  Set by pkr_sigkey_init(). */
+extern int pkr_sigkey;
+
+/* Decide whether a signal-stack key is needed (kernel release older than
+ * 6.12, or PKREWIND_SIGSTACK_KEY=1) and allocate it.  -1 if one is
+ * needed and none can be allocated. */
+int pkr_sigkey_init(void);
+
+/* PKRU for code running in a domain with key `key` (the signal-stack key,
+ * if any, stays readable and writable). */
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust);
 
 #endif

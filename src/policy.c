@@ -324,7 +324,7 @@ void pkr_diags_print(const struct pkr_diags *d, int fd)
 enum directive_id {
 	D_INCLUDE, D_DOMAIN, D_LIBRARY, D_TRUSTED_MEMORY, D_ON_FAULT,
 	D_MAX_FAULTS, D_HEAP, D_STACK, D_STACK_ARGS, D_FAULT_RETURN,
-	D_FUNCTION, D_COUNT
+	D_FUNCTION, D_IF_NO_KEYS, D_COUNT
 };
 
 static const char *const directive_names[D_COUNT] = {
@@ -339,6 +339,7 @@ static const char *const directive_names[D_COUNT] = {
 	[D_STACK_ARGS] = "stack-args",
 	[D_FAULT_RETURN] = "fault-return",
 	[D_FUNCTION] = "function",
+	[D_IF_NO_KEYS] = "if-no-keys",
 };
 
 static const char *const trust_names[] = {
@@ -353,6 +354,11 @@ static const char *const on_fault_names[] = {
 	[PKR_ON_FAULT_ABORT] = "abort",
 };
 
+static const char *const no_keys_names[] = {
+	[PKR_NO_KEYS_REFUSE] = "refuse",
+	[PKR_NO_KEYS_REWIND_ONLY] = "rewind-only",
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *pkr_trust_name(enum pkr_trust t)
@@ -363,6 +369,11 @@ const char *pkr_trust_name(enum pkr_trust t)
 const char *pkr_on_fault_name(enum pkr_on_fault f)
 {
 	return (unsigned)f < COUNT(on_fault_names) ? on_fault_names[f] : NULL;
+}
+
+const char *pkr_no_keys_name(enum pkr_no_keys k)
+{
+	return (unsigned)k < COUNT(no_keys_names) ? no_keys_names[k] : NULL;
 }
 
 /* ==== errno names ====================================================== */
@@ -1125,6 +1136,15 @@ static void parse_on_fault(struct parser *ps, struct linectx *lc)
 		ps->cur->d.on_fault = (enum pkr_on_fault)v;
 }
 
+static void parse_if_no_keys(struct parser *ps, struct linectx *lc)
+{
+	int v = parse_enum(ps, lc, "if-no-keys choice", no_keys_names, COUNT(no_keys_names),
+			   "refuse or rewind-only");
+
+	if (v >= 0)
+		ps->cur->d.if_no_keys = (enum pkr_no_keys)v;
+}
+
 static void parse_max_faults(struct parser *ps, struct linectx *lc)
 {
 	struct token t;
@@ -1687,6 +1707,7 @@ static const struct directive directives[D_COUNT] = {
 	[D_STACK_ARGS] = { parse_stack_args, true, true },
 	[D_FAULT_RETURN] = { parse_fault_return, true, true },
 	[D_FUNCTION] = { parse_function, true, false },
+	[D_IF_NO_KEYS] = { parse_if_no_keys, true, true },
 };
 
 static void parse_line(struct parser *ps, struct lexer *lx)

@@ -52,6 +52,12 @@ enum pkr_on_fault {
 	PKR_ON_FAULT_ABORT,       /* diagnose and die with SIGABRT */
 };
 
+/* What a domain does on a CPU or kernel without protection keys. */
+enum pkr_no_keys {
+	PKR_NO_KEYS_REFUSE = 0,   /* stop the program before main (status 127) */
+	PKR_NO_KEYS_REWIND_ONLY,  /* namespace, heap, stacks, gate, rewind: no protection */
+};
+
 /* What a faulting call returns to the program. */
 #define PKR_ERRNO_INHERIT (-1)   /* no errno given: see struct pkr_retval */
 #define PKR_ERRNO_KEEP    (-2)   /* `errno keep`: leave the program's errno alone */
@@ -92,6 +98,7 @@ struct pkr_domain_policy {
 	enum pkr_trust trust;
 	enum pkr_on_fault on_fault;
 	unsigned long max_faults;   /* 0: unlimited */
+	enum pkr_no_keys if_no_keys;
 	uint64_t heap, stack, stack_args;
 	struct pkr_retval fault_return;   /* domain default: -1, EFAULT */
 	const struct pkr_func_policy *functions;   /* in file order */
@@ -185,6 +192,7 @@ bool pkr_policy_library_matches(const char *spec, const char *path, const char *
 /* Keyword spellings, for messages and man pages. */
 const char *pkr_trust_name(enum pkr_trust t);
 const char *pkr_on_fault_name(enum pkr_on_fault f);
+const char *pkr_no_keys_name(enum pkr_no_keys k);
 /* errno name <-> number ("EIO" <-> 5); -1 / NULL when unknown. */
 int pkr_errno_from_name(const char *name);
 const char *pkr_errno_name(int err);

@@ -32,6 +32,7 @@
 #include "pkey.h"
 #include "stats.h"
 #include "thread.h"
+#include "tramp.h"
 
 struct pkr_domain *pkr_domains[PKR_MAX_DOM];
 size_t pkr_ndomains;
@@ -123,14 +124,38 @@ static bool obj_matches(const struct pkr_domain_policy *dp, const struct obj *o)
 
 /* ---- start-up of the core --------------------------------------------- */
 
-static void core_init(void)
+/* Keys, per-thread state, handlers; `dp` is the first domain created.
+ * Without protection keys, a domain whose policy says `if-no-keys
+ * rewind-only` runs unprotected (said once on stderr); any other stops
+ * the program. */
+static void core_init(const struct pkr_domain_policy *dp)
 {
 	const char *why = NULL;
 
-	if (core_ready)
+	if (core_ready) {
+		if (pkr_nokeys && dp->if_no_keys != PKR_NO_KEYS_REWIND_ONLY) {
+			char msg[400];
+			snprintf(msg, sizeof msg, "domain %s: no memory protection keys "
+				 "(and its policy has no 'if-no-keys rewind-only')", dp->name);
+			fail_closed(msg);
+		}
 		return;
-	if (!pkr_pkey_available(&why))
-		fail_closed(why);
+	}
+	if (!pkr_pkey_available(&why)) {
+		if (dp->if_no_keys != PKR_NO_KEYS_REWIND_ONLY)
+			fail_closed(why);
+		if (pkr_tramp_nokeys() != 0)
+			fail_closed("cannot prepare the gate for running without keys");
+		pkr_nokeys = 1;
+		pkr_log(PKR_LOG_WARN, "%s: memory is not protected: domains run with "
+			"rewind only (if-no-keys rewind-only)", why);
+	} else if (pkr_sigkey_init() != 0)
+		fail_closed("cannot allocate the protection key for signal stacks "
+			    "(this kernel writes signal frames with the interrupted "
+			    "code's rights; see libpkrewind(7))");
+	if (pkr_sigkey)
+		pkr_log(PKR_LOG_DEBUG, "kernel before 6.12 (or PKREWIND_SIGSTACK_KEY=1): "
+			"signal stacks carry key %d, writable in every domain", pkr_sigkey);
 	if (pkr_thread_init() != 0)
 		fail_closed("cannot set up per-thread state");
 	pkr_prog_errno_off = (int64_t)((uintptr_t)&errno - (uintptr_t)__builtin_thread_pointer());
@@ -185,7 +210,7 @@ static void refresh(struct objs *op)
 		}
 		if (failed_domain[i])
 			continue;
-		core_init();
+		core_init(dp);
 		pkr_log(PKR_LOG_DEBUG, "domain %s: %s is linked, creating the domain",
 			dp->name, m[0].path);
 		pkr_domains[i] = pkr_loader_create(dp, (unsigned)i, m, n);

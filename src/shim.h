@@ -143,7 +143,8 @@ struct pkr_thread {
 	uintptr_t tp;                 /* the thread's real thread pointer */
 	void *altstack;
 	size_t altstack_size;
-	uint64_t pad_[3];             /* doms at PKR_T_DOMS (64) */
+	uint64_t sigdepth;            /* handlers running (altstack retagged) */
+	uint64_t pad_[2];             /* doms at PKR_T_DOMS (64) */
 	struct pkr_tdom doms[PKR_MAX_DOM];
 };
 

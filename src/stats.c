@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "pkey.h"
 #include "shim.h"
 #include "stats.h"
 
@@ -46,9 +47,10 @@ void pkr_stats_print(void)
 			continue;
 		for (size_t j = 0; j < d->nfns; j++)
 			calls += d->fns[j].calls;
-		line("domain %s: calls %llu, faults %llu, resets %llu",
+		line("domain %s: calls %llu, faults %llu, resets %llu%s",
 			d->pol->name, (unsigned long long)calls,
-			(unsigned long long)d->faults, (unsigned long long)d->resets);
+			(unsigned long long)d->faults, (unsigned long long)d->resets,
+			pkr_nokeys ? " (no protection keys: memory is not protected)" : "");
 		for (size_t j = 0; j < d->nfns; j++) {
 			const struct pkr_fn *f = &d->fns[j];
 			if (!f->calls && !f->faults)

@@ -126,14 +126,26 @@ static void altstack_setup(struct pkr_thread *t)
 	long min = sysconf(_SC_SIGSTKSZ);
 	size_t len = ALTSTACK_MIN;
 
-	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
-		return;    /* the program has its own (key 0): keep it */
+	/* The program's own altstack (key 0) is kept where the kernel can
+	 * always write a frame there (6.12 and later); before 6.12 a frame
+	 * for a fault in a read or none domain needs the signal-stack key,
+	 * so the shim's altstack replaces it. */
+	if (!pkr_sigkey && sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+		return;
 	if (min > 0 && (size_t)min * 8 > len)
 		len = ((size_t)min * 8 + PAGE - 1) & ~(PAGE - 1);
 	t->altstack = map_pages(len);
 	if (!t->altstack)
 		return;
 	t->altstack_size = len;
+	if (pkr_sigkey && pkey_mprotect(t->altstack, len, PROT_READ | PROT_WRITE,
+					pkr_sigkey) != 0) {
+		pkr_log(PKR_LOG_WARN, "cannot tag the signal stack with key %d: %s",
+			pkr_sigkey, strerror(errno));
+		munmap(t->altstack, len);
+		t->altstack = NULL;
+		return;
+	}
 	ss.ss_sp = t->altstack;
 	ss.ss_size = len;
 	ss.ss_flags = 0;

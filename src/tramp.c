@@ -58,6 +58,35 @@ static void put_stub(unsigned char *p, const struct pkr_fn *fn)
 	p[20] = 0x41; p[21] = 0xff; p[22] = 0xe2;
 }
 
+/* Filled by gate.S's wrpkru_site macro; the linker defines the bounds. */
+extern const uintptr_t __start_pkr_wrpkru_sites[] __attribute__((visibility("hidden")));
+extern const uintptr_t __stop_pkr_wrpkru_sites[] __attribute__((visibility("hidden")));
+
+int pkr_tramp_nokeys(void)
+{
+	static const unsigned char nop3[3] = { 0x0f, 0x1f, 0x00 };   /* nopl (%rax) */
+	static const unsigned char wrpkru[3] = { 0x0f, 0x01, 0xef };
+
+	for (const uintptr_t *s = __start_pkr_wrpkru_sites; s < __stop_pkr_wrpkru_sites; s++) {
+		unsigned char *at = (unsigned char *)*s;
+		uintptr_t pg = *s & ~(uintptr_t)4095;
+		size_t len = (*s + sizeof nop3 - pg + 4095) & ~(size_t)4095;
+
+		if (memcmp(at, wrpkru, sizeof wrpkru) != 0) {
+			errno = EINVAL;     /* not the instruction gate.S put there */
+			return -1;
+		}
+		/* Still executable while written: other threads may be
+		 * running other code of the same page. */
+		if (mprotect((void *)pg, len, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+			return -1;
+		memcpy(at, nop3, sizeof nop3);
+		if (mprotect((void *)pg, len, PROT_READ | PROT_EXEC) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int pkr_tramp_build(struct pkr_fn *fns, size_t n)
 {
 	size_t len = (n * PKR_STUB_SIZE + 4095) & ~(size_t)4095;

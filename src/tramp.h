@@ -16,6 +16,13 @@
 /* Give each of fns[0..n) a stub (fn->stub).  Returns 0 or -1 (errno). */
 int pkr_tramp_build(struct pkr_fn *fns, size_t n);
 
+/* Without protection keys (pkr_nokeys): overwrite every wrpkru of the
+ * gate and the handler entries (listed in the section pkr_wrpkru_sites
+ * by gate.S) with a three-byte no-op.  Start-up only, before any domain
+ * exists; the text pages are writable only while they are patched.
+ * Returns 0 or -1 (errno). */
+int pkr_tramp_nokeys(void);
+
 /* The gate's labels. */
 void pkr_gate(void);
 void pkr_gate_unwind(void);

@@ -47,8 +47,14 @@ FAULT_TESTS = \
 	tests/fault/bzip2-corrupt.sh
 TESTS += $(FAULT_TESTS)
 
-EXTRA_DIST += $(FAULT_TESTS) \
+# Fault tests that need no protection keys (they run natively on every
+# machine; on one without keys they test the real keyless path).
+NOKEY_FAULT_TESTS = tests/fault/nokeys.sh
+TESTS += $(NOKEY_FAULT_TESTS)
+
+EXTRA_DIST += $(FAULT_TESTS) $(NOKEY_FAULT_TESTS) \
 	tests/fault/common.sh \
+	tests/data/fault/rewind-nokeys.policy \
 	tests/data/fault/functions.inc \
 	tests/data/fault/bug2.inc \
 	tests/data/fault/rewind-read.policy \
@@ -60,5 +66,5 @@ EXTRA_DIST += $(FAULT_TESTS) \
 
 # Only the fault tests: `make check-fault`.
 check-fault:
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(FAULT_TESTS)'
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(FAULT_TESTS) $(NOKEY_FAULT_TESTS)'
 .PHONY: check-fault

@@ -3,8 +3,8 @@
 # (tests/data/iso/libbz2-read.policy).  bzip2 passes libbz2 the address of
 # its own error variable and its FILE*; BZ2_bzWriteOpen stores BZ_OK
 # through the first, and BZ2_bzWrite writes through the second.  Those
-# writes must be stopped.  Pass: bzip2 is killed by SIGSEGV, or (with
-# rewind) it fails with a pkrewind diagnostic naming a BZ2_ function.  A
+# writes must be stopped and rewound.  Pass: bzip2 fails (an exit status,
+# not a signal) with a pkrewind fault diagnostic naming a BZ2_ function.  A
 # successful, byte-identical compression FAILS the test.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 

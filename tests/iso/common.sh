@@ -239,17 +239,20 @@ codec_test() {
 
 # write_stopped NAME FUNC_PATTERN: judge a run (status $st, stdout
 # $tmp/out, stderr $tmp/err) of a program under a read-mode policy whose
-# library writes the caller's memory.  Pass: killed by SIGSEGV, or a
-# failing exit status with a pkrewind diagnostic naming a function that
-# matches FUNC_PATTERN (a grep -E pattern).  Fail: success, status 127
-# (the shim refused the policy), or anything else.
+# library writes the caller's memory.  The policy rewinds: the write is
+# stopped, the call returns its fault-return, and the program fails on
+# its own terms.  Pass: a failing exit status (not death by a signal)
+# with a pkrewind fault diagnostic naming a function that matches
+# FUNC_PATTERN (a grep -E pattern).  Fail: success, death by any signal
+# (the rewind the design promises did not happen), status 127 (the shim
+# refused the policy), a time-out, or anything else.
 write_stopped() {
-	if test $st -eq 139; then
-		say "  killed by SIGSEGV: the write was stopped"
-		return 0
+	if test $st -gt 128 && test $st -ne 124; then
+		show "$tmp/err" stderr
+		fail "$1: $(describe_status): the fault was not rewound"
 	fi
 	if test $st -ne 0 && test $st -ne 127 && test $st -ne 124 &&
-	   grep -Eq "pkrewind.*($2)" "$tmp/err"; then
+	   grep -Eq "pkrewind.*fault in domain .* calling ($2)" "$tmp/err"; then
 		say "  $1 failed ($(describe_status)) with: $(grep -Em1 "pkrewind.*($2)" "$tmp/err")"
 		return 0
 	fi

@@ -4,8 +4,8 @@
 # and its lzma_stream in its own memory and liblzma writes them (the first
 # such call is lzma_lzma_preset, then the encoder's initialiser and
 # lzma_code); until argument annotations exist, those writes must be
-# stopped.  Pass: xz is killed by SIGSEGV, or (with rewind) it fails with
-# a pkrewind diagnostic naming an lzma_ function.  A successful,
+# stopped and rewound.  Pass: xz fails (an exit status, not a signal) with
+# a pkrewind fault diagnostic naming an lzma_ function.  A successful,
 # byte-identical compression FAILS the test: the writes went through.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
