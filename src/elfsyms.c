@@ -1,6 +1,7 @@
 /* elfsyms.c - the exported symbols of a shared object file, read with libelf.
  *
- * Linked into the command and into the preloaded shim: prints nothing,
+ * Linked into the command only (the shim reads loaded objects from memory
+ * with elf.c and must not link libelf): prints nothing,
  * never exits, and every path (success or error) releases what it took.
  * Errors are described in the caller's buffer.
  *
@@ -61,16 +62,6 @@ static const char *elf_msg(void)
 	const char *m = e ? elf_errmsg(e) : NULL;
 
 	return m ? m : "unknown libelf error (out of memory?)";
-}
-
-const char *pkr_sym_kind_name(enum pkr_sym_kind k)
-{
-	switch (k) {
-	case PKR_SYM_FUNC:   return "function";
-	case PKR_SYM_IFUNC:  return "ifunc";
-	case PKR_SYM_OBJECT: return "data";
-	}
-	return "?";
 }
 
 /* First bytes of a file that is not ELF: name what it probably is, so that

@@ -40,6 +40,4 @@ struct pkr_symtab {
 int pkr_symtab_read(const char *path, struct pkr_symtab *out, char *err, size_t errsize);
 void pkr_symtab_free(struct pkr_symtab *t);
 
-const char *pkr_sym_kind_name(enum pkr_sym_kind k);
-
 #endif

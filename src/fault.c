@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <cpuid.h>
 #include <errno.h>
 #include <signal.h>
@@ -30,23 +31,28 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "domains.h"
 #include "fault.h"
-#include "interpose.h"
-#include "loader.h"
 #include "log.h"
 #include "pkey.h"
+#include "real.h"
+#include "reset.h"
 #include "runtime/rt.h"
-#include "shim.h"
+#include "thread.h"
 #include "tramp.h"
 
 #ifndef SEGV_PKUERR
 #define SEGV_PKUERR 4
 #endif
 #define XFEATURE_PKRU 9
-
-/* gate.S: handler entries that take the program's PKRU first. */
-void pkr_fault_entry(int, siginfo_t *, void *);
-void pkr_signal_entry(int, siginfo_t *, void *);
+/* The signal frame's FXSAVE/XSAVE area (struct _libc_fpstate, 512 bytes,
+ * then the XSAVE header): the kernel's struct _fpx_sw_bytes sits in the
+ * last 48 bytes of the FXSAVE area. */
+#define FX_SW_MAGIC1      464    /* sw_reserved.magic1 */
+#define FX_SW_XSTATE_SIZE 480    /* sw_reserved.xstate_size */
+#define XSAVE_HDR_BV      512    /* xsave header: xstate_bv */
+static_assert(sizeof(struct _libc_fpstate) == XSAVE_HDR_BV, "FXSAVE area size");
+static_assert(FX_SW_MAGIC1 == XSAVE_HDR_BV - 48, "sw_reserved bytes");
 
 static const int fault_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT };
 
@@ -54,7 +60,6 @@ static struct sigaction prog_act[_NSIG];      /* the program's handlers */
 static bool prog_act_set[_NSIG];
 static bool installed;                         /* fault handlers in place */
 static unsigned pkru_xsave_off;                /* PKRU in the XSAVE area */
-static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
 
 static bool is_fault_sig(int sig)
 {
@@ -64,12 +69,11 @@ static bool is_fault_sig(int sig)
 	return false;
 }
 
+/* libc's sigaction (resolved before any handler is installed: the
+ * wrapper below may run before the shim's constructor). */
 static int sys_sigaction(int sig, const struct sigaction *a, struct sigaction *o)
 {
-	if (!real_sigaction)
-		real_sigaction = (int (*)(int, const struct sigaction *, struct sigaction *))
-			pkr_libc_symbol("sigaction", "GLIBC_2.2.5");
-	return real_sigaction(sig, a, o);
+	return pkr_real_init()->sigaction(sig, a, o);
 }
 
 /* ---- names for diagnostics ------------------------------------------ */
@@ -132,18 +136,6 @@ static const char *code_name(int sig, int code)
 	return "code";
 }
 
-/* "libfoo.so.1+0x1234" for an address inside a domain's objects. */
-static void where(const struct pkr_domain *d, uintptr_t a, char *buf, size_t size)
-{
-	for (size_t i = 0; i < d->nobjs; i++)
-		if (a >= d->objs[i].lo && a < d->objs[i].hi) {
-			pkr_fmt(buf, size, "%s+0x%lx", d->objs[i].name,
-				(unsigned long)(a - d->objs[i].lo));
-			return;
-		}
-	pkr_fmt(buf, size, "0x%lx", (unsigned long)a);
-}
-
 /* What the faulting address is, from the domain's point of view. */
 static const char *what_memory(const struct pkr_domain *d, const struct pkr_thread *t,
 			       const siginfo_t *si)
@@ -185,14 +177,14 @@ static bool set_frame_pkru(ucontext_t *uc, uint32_t pkru)
 		return true;        /* no PKRU to give back */
 	if (!fp || !pkru_xsave_off)
 		return false;
-	memcpy(&magic, fp + 464, 4);              /* sw_reserved.magic1 */
-	memcpy(&xsize, fp + 480, 4);              /* sw_reserved.xstate_size */
+	memcpy(&magic, fp + FX_SW_MAGIC1, 4);
+	memcpy(&xsize, fp + FX_SW_XSTATE_SIZE, 4);
 	if (magic != FP_XSTATE_MAGIC1 || xsize < pkru_xsave_off + 4)
 		return false;
 	memcpy(fp + pkru_xsave_off, &pkru, 4);
-	memcpy(&bv, fp + 512, 8);                 /* xsave header: xstate_bv */
+	memcpy(&bv, fp + XSAVE_HDR_BV, 8);
 	bv |= 1ull << XFEATURE_PKRU;
-	memcpy(fp + 512, &bv, 8);
+	memcpy(fp + XSAVE_HDR_BV, &bv, 8);
 	return true;
 }
 
@@ -316,7 +308,7 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	abort_now = d->pol->on_fault == PKR_ON_FAULT_ABORT ||
 		    (d->pol->max_faults && d->fault_run >= d->pol->max_faults);
 
-	where(d, pc, at, sizeof at);
+	pkr_domain_where(d, pc, at, sizeof at);
 	if (fn->fault_errno >= 0)
 		pkr_fmt(errbuf, sizeof errbuf, ", errno %s",
 			pkr_errno_name(fn->fault_errno) ? pkr_errno_name(fn->fault_errno) : "?");
@@ -344,19 +336,20 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 
 	/* The signal mask the thread had before the library changed it (read
 	 * before a reset puts the runtime's table back). */
-	if (d->rt_masks) {
+	if (d->rt) {
+		struct pkr_rt_mask *m = d->rt->masks;
 		int tid = (int)syscall(SYS_gettid);
-		for (size_t i = 0; i < d->rt_nmasks; i++)
-			if (d->rt_masks[i].active && d->rt_masks[i].tid == tid) {
-				uc->uc_sigmask = d->rt_masks[i].saved;
-				d->rt_masks[i].active = 0;
+		for (size_t i = 0; i < d->rt->nmasks; i++)
+			if (m[i].active && m[i].tid == tid) {
+				uc->uc_sigmask = m[i].saved;
+				m[i].active = 0;
 			}
 	}
 	if (d->pol->on_fault == PKR_ON_FAULT_RESET) {
-		pkr_snapshot_restore(d);
+		pkr_reset_restore(d);
 		__atomic_fetch_add(&d->resets, 1, __ATOMIC_RELAXED);
 	} else {
-		pkr_snapshot_unlock_heap(d, pc);
+		pkr_reset_unlock_heap(d, pc);
 	}
 
 	if (fn->fault_void)
@@ -388,7 +381,6 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 }
 
 /* Entered from pkr_fault_entry (gate.S) with the program's PKRU. */
-void pkr_fault_handler(int sig, siginfo_t *si, void *ucv);
 void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
@@ -412,7 +404,6 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 
 /* Any other signal the program handles: its handler runs with the
  * program's rights and thread pointer, wherever the thread was. */
-void pkr_signal_handler(int sig, siginfo_t *si, void *uc);
 void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct pkr_domain *cur = NULL;

@@ -9,6 +9,15 @@
 #ifndef PKR_FAULT_H
 #define PKR_FAULT_H
 
+#include <signal.h>
+#include <stdint.h>
+
 int pkr_fault_init(void);
+
+/* Called by gate.S: the handler entries' C side, entered with the
+ * program's PKRU, and the gate's failed PKRU check (aborts). */
+void pkr_fault_handler(int sig, siginfo_t *si, void *uc);
+void pkr_signal_handler(int sig, siginfo_t *si, void *uc);
+__attribute__((noreturn)) void pkr_gate_violation(uint32_t got, uint32_t want);
 
 #endif

@@ -23,7 +23,7 @@
  * a domain is active) takes it at entry; the way out (pkr_gate_unwind)
  * gives the calling domain its PKRU back last.
  */
-#include "shim.h"
+#include "domains.h"
 
 /* Every wrpkru of the gate: its address goes into the section
  * pkr_wrpkru_sites, so that a process running without protection keys

@@ -14,128 +14,25 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-#include "dynsym.h"
+#include "domains.h"
+#include "elf.h"
 #include "interpose.h"
-#include "loader.h"
 #include "log.h"
+#include "maps.h"
+#include "real.h"
 
-#define PAGE 4096ul
+/* The real functions, resolved on first use: a wrapper may run before
+ * the shim's constructor (another object's constructor calls dlopen). */
+#define R pkr_real_init()
 
-/* glibc's own dlopen/dlsym/... .  A reference such as dlsym@GLIBC_2.34
- * from this object would bind to the shim's own unversioned wrapper (it
- * comes first in the global scope, and ld.so lets an unversioned
- * definition satisfy a versioned reference), so the real functions are
- * looked up directly in libc's dynamic symbol table (GNU hash). */
-static uint32_t gnu_hash(const char *s)
+static void (*on_load)(void);
+
+void pkr_interpose_on_load(void (*fn)(void))
 {
-	uint32_t h = 5381;
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
+	on_load = fn;
 }
-
-void *pkr_libc_symbol(const char *name, const char *version)
-{
-	struct link_map *lm = NULL;
-	struct pkr_dyn dy;
-	const ElfW(Sym) *symtab;
-	const char *strtab;
-	const uint32_t *gh;
-	const ElfW(Half) *versym;
-	const ElfW(Verdef) *verdef;
-	Dl_info info;
-
-	if (!dladdr1((void *)&fopen, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
-		return NULL;
-	pkr_dyn_parse(lm->l_addr, lm->l_ld, &dy);
-	symtab = dy.symtab;
-	strtab = dy.strtab;
-	gh = dy.gnu_hash;
-	versym = dy.versym;
-	verdef = dy.verdef;
-	if (!symtab || !strtab || !gh)
-		return NULL;
-	uint32_t nbuckets = gh[0], symoff = gh[1], bloom = gh[2];
-	const uint32_t *buckets = (const uint32_t *)((const uint64_t *)(gh + 4) + bloom);
-	const uint32_t *chain = buckets + nbuckets;
-	uint32_t h = gnu_hash(name), i = buckets[h % nbuckets];
-
-	if (i < symoff)
-		return NULL;
-	for (;; i++) {
-		uint32_t c = chain[i - symoff];
-		if ((c | 1) == (h | 1) && !strcmp(strtab + symtab[i].st_name, name) &&
-		    symtab[i].st_shndx != SHN_UNDEF) {
-			if (!version || !versym || !verdef)
-				return (void *)(lm->l_addr + symtab[i].st_value);
-			ElfW(Half) vi = versym[i] & 0x7fff;
-			for (const ElfW(Verdef) *v = verdef;;
-			     v = (const void *)((const char *)v + v->vd_next)) {
-				const ElfW(Verdaux) *a = (const void *)((const char *)v + v->vd_aux);
-				if (v->vd_ndx == vi && !strcmp(strtab + a->vda_name, version))
-					return (void *)(lm->l_addr + symtab[i].st_value);
-				if (!v->vd_next)
-					break;
-			}
-		}
-		if (c & 1)
-			break;
-	}
-	return NULL;
-}
-
-static void *(*real_dlopen)(const char *, int);
-static void *(*real_dlmopen)(Lmid_t, const char *, int);
-static void *(*real_dlsym)(void *, const char *);
-static void *(*real_dlvsym)(void *, const char *, const char *);
-static int (*real_dlclose)(void *);
-
-static void resolve_real(void)
-{
-	if (real_dlsym)
-		return;
-	real_dlopen = (void *(*)(const char *, int))pkr_libc_symbol("dlopen", "GLIBC_2.34");
-	real_dlmopen = (void *(*)(Lmid_t, const char *, int))pkr_libc_symbol("dlmopen", "GLIBC_2.34");
-	real_dlvsym = (void *(*)(void *, const char *, const char *))pkr_libc_symbol("dlvsym", "GLIBC_2.34");
-	real_dlsym = (void *(*)(void *, const char *))pkr_libc_symbol("dlsym", "GLIBC_2.34");
-	real_dlclose = (int (*)(void *))pkr_libc_symbol("dlclose", "GLIBC_2.34");
-	if (!real_dlopen || !real_dlmopen || !real_dlsym || !real_dlvsym || !real_dlclose) {
-		pkr_log(PKR_LOG_ERROR, "cannot find dlopen/dlmopen/dlsym/dlvsym@GLIBC_2.34 "
-			"in the C library: this glibc is not supported");
-		_exit(127);
-	}
-}
-
-void *pkr_real_dlopen(const char *file, int mode) { resolve_real(); return real_dlopen(file, mode); }
-void *pkr_real_dlmopen(Lmid_t l, const char *file, int mode) { resolve_real(); return real_dlmopen(l, file, mode); }
-void *pkr_real_dlsym(void *h, const char *name) { resolve_real(); return real_dlsym(h, name); }
-void *pkr_real_dlvsym(void *h, const char *name, const char *v) { resolve_real(); return real_dlvsym(h, name, v); }
-int pkr_real_dlclose(void *h) { resolve_real(); return real_dlclose(h); }
 
 /* ---- which library an address belongs to ----------------------------- */
-
-static struct pkr_domain *domain_of(uintptr_t a, const struct pkr_lib **libp, bool *in_ns)
-{
-	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
-		struct pkr_domain *d = pkr_domains[i];
-		if (!d)
-			continue;
-		for (size_t j = 0; j < d->nlibs; j++) {
-			const struct pkr_lib *l = &d->libs[j];
-			if (a >= l->base_lo && a < l->base_hi) {
-				*libp = l;
-				*in_ns = false;
-				return d;
-			}
-			if (a >= l->ns_lo && a < l->ns_hi) {
-				*libp = l;
-				*in_ns = true;
-				return d;
-			}
-		}
-	}
-	return NULL;
-}
 
 void *pkr_interpose_stub_for(void *addr, const char *name, const char *version)
 {
@@ -144,7 +41,7 @@ void *pkr_interpose_stub_for(void *addr, const char *name, const char *version)
 	struct pkr_fn *f;
 	bool in_ns;
 
-	d = domain_of((uintptr_t)addr, &lib, &in_ns);
+	d = pkr_domain_of((uintptr_t)addr, &lib, &in_ns);
 	if (!d)
 		return NULL;
 	if (name) {
@@ -211,15 +108,15 @@ static void warn_data_once(struct pkr_domain *d, const char *name, const char *w
 static int write_slot(struct patch_ctx *c, uintptr_t *slot, uintptr_t val)
 {
 	int prot = pkr_maps_prot(c->maps, c->nmaps, (uintptr_t)slot);
-	uintptr_t page = (uintptr_t)slot & ~(PAGE - 1);
+	uintptr_t page = pkr_page_down((uintptr_t)slot);
 
 	if (prot < 0)
 		return -1;
-	if (!(prot & PROT_WRITE) && mprotect((void *)page, PAGE, prot | PROT_WRITE) != 0)
+	if (!(prot & PROT_WRITE) && mprotect((void *)page, PKR_PAGE, prot | PROT_WRITE) != 0)
 		return -1;
 	__atomic_store_n(slot, val, __ATOMIC_RELEASE);
 	if (!(prot & PROT_WRITE))
-		mprotect((void *)page, PAGE, prot);
+		mprotect((void *)page, PKR_PAGE, prot);
 	return 0;
 }
 
@@ -265,12 +162,12 @@ static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,
 			continue;
 		if (cur >= lo && cur < hi) {
 			/* lazy binding not done yet: where would it bind? */
-			cur = (uintptr_t)(ver ? pkr_real_dlvsym(RTLD_DEFAULT, name, ver)
-					      : pkr_real_dlsym(RTLD_DEFAULT, name));
+			cur = (uintptr_t)(ver ? R->dlvsym(RTLD_DEFAULT, name, ver)
+					      : R->dlsym(RTLD_DEFAULT, name));
 		}
 		const struct pkr_lib *l;
 		bool in_ns;
-		if (!cur || domain_of(cur, &l, &in_ns) != f->dom)
+		if (!cur || pkr_domain_of(cur, &l, &in_ns) != f->dom)
 			continue;     /* binds to another library's definition */
 		if (write_slot(c, slot, (uintptr_t)f->stub) == 0) {
 			c->patched++;
@@ -291,26 +188,15 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 	const struct pkr_lib *lib;     /* the program's own copy of an isolated */
 	bool in_ns;                    /* library is never called: skip it */
 	struct pkr_dyn di;
-	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	uintptr_t lo, hi;
 
 	(void)size;
 	if (info->dlpi_addr == c->self_base || info->dlpi_addr == getauxval(AT_BASE) ||
 	    info->dlpi_addr == getauxval(AT_SYSINFO_EHDR) ||
-	    domain_of(info->dlpi_addr, &lib, &in_ns) ||
+	    pkr_domain_of(info->dlpi_addr, &lib, &in_ns) ||
 	    !strncmp(info->dlpi_name, "linux-vdso", 10))
 		return 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
-		if (p->p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + p->p_vaddr);
-		if (p->p_type == PT_LOAD) {
-			uintptr_t s = info->dlpi_addr + p->p_vaddr;
-			if (s < lo)
-				lo = s;
-			if (s + p->p_memsz > hi)
-				hi = s + p->p_memsz;
-		}
-	}
+	pkr_elf_phdr_range(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum, &lo, &hi, &dyn);
 	if (!dyn)
 		return 0;
 	pkr_dyn_parse(info->dlpi_addr, dyn, &di);
@@ -356,10 +242,10 @@ static void *next_after(void *caller, const char *name, const char *version)
 	for (struct link_map *m = lm->l_next; m; m = m->l_next) {
 		void *h, *r;
 		if (!m->l_name || !m->l_name[0] ||
-		    !(h = pkr_real_dlopen(m->l_name, RTLD_LAZY | RTLD_NOLOAD)))
+		    !(h = R->dlopen(m->l_name, RTLD_LAZY | RTLD_NOLOAD)))
 			continue;
-		r = version ? pkr_real_dlvsym(h, name, version) : pkr_real_dlsym(h, name);
-		pkr_real_dlclose(h);
+		r = version ? R->dlvsym(h, name, version) : R->dlsym(h, name);
+		R->dlclose(h);
 		if (r && dladdr1(r, &info, (void **)&def, RTLD_DL_LINKMAP) && def == m)
 			return r;
 	}
@@ -373,7 +259,7 @@ static void *lookup(void *h, const char *name, const char *version, void *caller
 	if (h == RTLD_NEXT)
 		r = next_after(caller, name, version);
 	else
-		r = version ? pkr_real_dlvsym(h, name, version) : pkr_real_dlsym(h, name);
+		r = version ? R->dlvsym(h, name, version) : R->dlsym(h, name);
 	if (r && pkr_ndomains) {
 		void *s = pkr_interpose_stub_for(r, name, version);
 		if (s)
@@ -403,15 +289,15 @@ static void *open_as(void *caller, const char *file, int mode)
 	void *h = NULL;
 
 	if (!file || strchr(file, '/'))
-		return pkr_real_dlopen(file, mode);
+		return R->dlopen(file, mode);
 	/* Already loaded (by soname): glibc applies the mode flags and counts
 	 * the reference, as the plain call would. */
-	if ((h = pkr_real_dlopen(file, mode | RTLD_NOLOAD)))
+	if ((h = R->dlopen(file, mode | RTLD_NOLOAD)))
 		return h;
 	if (!dladdr1(caller, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm ||
 	    dlinfo(lm, RTLD_DI_SERINFOSIZE, &size) != 0 ||
 	    !(si = malloc(size.dls_size)))
-		return pkr_real_dlopen(file, mode);
+		return R->dlopen(file, mode);
 	si->dls_size = size.dls_size;
 	si->dls_cnt = size.dls_cnt;
 	if (dlinfo(lm, RTLD_DI_SERINFO, si) == 0) {
@@ -419,27 +305,27 @@ static void *open_as(void *caller, const char *file, int mode)
 			char path[PATH_MAX];
 			if (snprintf(path, sizeof path, "%s/%s", si->dls_serpath[i].dls_name,
 				     file) < (int)sizeof path && access(path, F_OK) == 0)
-				h = pkr_real_dlopen(path, mode);
+				h = R->dlopen(path, mode);
 		}
 	}
 	free(si);
-	return h ? h : pkr_real_dlopen(file, mode);
+	return h ? h : R->dlopen(file, mode);
 }
 
 PKR_EXPORT void *dlopen(const char *file, int mode)
 {
 	void *h = open_as(__builtin_return_address(0), file, mode);
 
-	if (h && pkr_policy)
-		pkr_shim_refresh();
+	if (h && on_load)
+		on_load();
 	return h;
 }
 
 PKR_EXPORT void *dlmopen(Lmid_t lmid, const char *file, int mode)
 {
-	void *h = pkr_real_dlmopen(lmid, file, mode);
+	void *h = R->dlmopen(lmid, file, mode);
 
-	if (h && lmid == LM_ID_BASE && pkr_policy)
-		pkr_shim_refresh();
+	if (h && lmid == LM_ID_BASE && on_load)
+		on_load();
 	return h;
 }

@@ -5,26 +5,23 @@
  *    GOT entries (JUMP_SLOT, GLOB_DAT) that bind to a function of an
  *    isolated library's own copy in the main namespace, and restores the
  *    page protections it found (RELRO stays read-only).
- *  - The shim's internal calls to dlopen/dlsym/... go through the
- *    pkr_real_* references below, which bind to glibc's versioned
- *    definitions and never to the shim's own wrappers.
+ *  - The wrappers call glibc's own functions through pkr_real (real.h),
+ *    never the shim's wrappers.
+ *  - After loading into the main namespace, the dlopen and dlmopen
+ *    wrappers call the hook the top floor set (pkr_interpose_on_load):
+ *    this module does not call upwards by name.
  *  - Not async-signal-safe.
  */
 #ifndef PKR_INTERPOSE_H
 #define PKR_INTERPOSE_H
 
 #include <dlfcn.h>
-#include "shim.h"
+#include <stddef.h>
 
-void *pkr_real_dlopen(const char *file, int mode);
-void *pkr_real_dlmopen(Lmid_t lmid, const char *file, int mode);
-void *pkr_real_dlsym(void *h, const char *name);
-void *pkr_real_dlvsym(void *h, const char *name, const char *version);
-int pkr_real_dlclose(void *h);
+#include "domains.h"
 
-/* A symbol of the program's C library by name and version, looked up
- * in its own symbol table (bypasses every interposer, the shim's too). */
-void *pkr_libc_symbol(const char *name, const char *version);
+/* fn runs after every successful dlopen, and dlmopen(LM_ID_BASE). */
+void pkr_interpose_on_load(void (*fn)(void));
 
 /* Patch every object of the main namespace.  Returns the number of GOT
  * entries rewritten. */

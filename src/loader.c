@@ -16,89 +16,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dynsym.h"
-#include "interpose.h"
+#include "domains.h"
+#include "elf.h"
 #include "loader.h"
 #include "log.h"
+#include "maps.h"
 #include "pkey.h"
+#include "real.h"
+#include "reset.h"
 #include "runtime/rt.h"
-#include "runtime/alloc.h"
 #include "tramp.h"
-
-#define PAGE 4096ul
-
-/* ---- /proc/self/maps ------------------------------------------------- */
-
-long pkr_read_maps(struct pkr_map **out)
-{
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	size_t cap = 1 << 16, len = 0;
-	char *buf = NULL, *p, *nl;
-	struct pkr_map *v = NULL;
-	long n = 0, vcap = 0;
-
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		ssize_t r;
-		if (!buf || len + 4096 > cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				goto fail;
-			buf = nb;
-		}
-		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	fd = -1;
-	buf[len] = 0;
-	for (p = buf; *p; p = nl + 1) {
-		unsigned long lo, hi;
-		char perms[5] = "";
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p) - 1;
-		if (sscanf(p, "%lx-%lx %4s", &lo, &hi, perms) != 3)
-			continue;
-		if (n == vcap) {
-			struct pkr_map *nv = realloc(v, (size_t)(vcap = vcap ? vcap * 2 : 256) * sizeof *v);
-			if (!nv)
-				goto fail;
-			v = nv;
-		}
-		v[n].lo = lo;
-		v[n].hi = hi;
-		v[n].prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
-			    (perms[2] == 'x' ? PROT_EXEC : 0);
-		n++;
-		if (!nl[0] || !nl[1])
-			break;
-	}
-	free(buf);
-	*out = v;
-	return n;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	free(v);
-	return -1;
-}
-
-int pkr_maps_prot(const struct pkr_map *m, long n, uintptr_t addr)
-{
-	for (long i = 0; i < n; i++)
-		if (addr >= m[i].lo && addr < m[i].hi)
-			return m[i].prot;
-	return -1;
-}
 
 /* ---- the runtime ----------------------------------------------------- */
 
@@ -127,38 +54,12 @@ const char *pkr_loader_runtime_path(void)
 
 /* ---- tagging a namespace --------------------------------------------- */
 
-/* The address range [lo, hi) of the loaded object `l` (page-aligned). */
-static int object_range(const struct link_map *l, uintptr_t *lo, uintptr_t *hi)
-{
-	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)l->l_addr;
-	const ElfW(Phdr) *ph;
-	uintptr_t a = UINTPTR_MAX, b = 0;
-
-	if (l->l_addr == 0 || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-		return -1;
-	ph = (const ElfW(Phdr) *)(l->l_addr + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		uintptr_t s = l->l_addr + ph[i].p_vaddr, e = s + ph[i].p_memsz;
-		if (s < a)
-			a = s;
-		if (e > b)
-			b = e;
-	}
-	if (b == 0)
-		return -1;
-	*lo = a & ~(PAGE - 1);
-	*hi = (b + PAGE - 1) & ~(PAGE - 1);
-	return 0;
-}
-
 /* Tag every mapping in [lo, hi) with `key`, keeping its protections. */
 static int tag_range(const struct pkr_map *m, long n, uintptr_t lo, uintptr_t hi, int key)
 {
 	for (long i = 0; i < n; i++) {
-		uintptr_t a = m[i].lo > lo ? m[i].lo : lo, b = m[i].hi < hi ? m[i].hi : hi;
-		if (a >= b)
+		uintptr_t a, b;
+		if (!pkr_map_clip(&m[i], lo, hi, &a, &b))
 			continue;
 		if (pkey_mprotect((void *)a, b - a, m[i].prot, key) != 0) {
 			pkr_log(PKR_LOG_ERROR, "pkey_mprotect(0x%lx-0x%lx, key %d): %s",
@@ -188,7 +89,7 @@ static int tag_namespace(struct pkr_domain *d)
 		uintptr_t lo, hi;
 		if (l->l_addr == ldso || (vdso && l->l_addr == vdso))
 			continue;      /* the ld.so proxy: shared with the program */
-		if (object_range(l, &lo, &hi) != 0)
+		if (pkr_elf_object_range(l, &lo, &hi) != 0)
 			continue;
 		rc = tag_range(maps, n, lo, hi, d->pkey);
 		for (size_t i = 0; i < d->nlibs; i++)
@@ -224,33 +125,6 @@ static int tag_namespace(struct pkr_domain *d)
 }
 
 /* ---- exported functions ---------------------------------------------- */
-
-static size_t hash_name(const char *s)
-{
-	size_t h = 5381;
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-struct pkr_fn *pkr_domain_lookup(struct pkr_domain *d, const char *name, const char *version)
-{
-	struct pkr_fn *f, *any = NULL, *def = NULL;
-
-	if (!d->hash)
-		return NULL;
-	for (f = d->hash[hash_name(name) % d->hash_size]; f; f = f->next_hash) {
-		if (strcmp(f->name, name))
-			continue;
-		if (version && f->version && !strcmp(f->version, version))
-			return f;
-		if (!f->hidden && !def)
-			def = f;
-		if (!any)
-			any = f;
-	}
-	return def ? def : any;
-}
 
 static int build_exports(struct pkr_domain *d)
 {
@@ -303,8 +177,8 @@ static int build_exports(struct pkr_domain *d)
 				    (dup->version && s->version && !strcmp(dup->version, s->version))))
 				continue;     /* exported by two of the domain's libraries */
 			addr = s->version
-			     ? pkr_real_dlvsym(d->libs[i].ns_handle, s->name, s->version)
-			     : pkr_real_dlsym(d->libs[i].ns_handle, s->name);
+			     ? pkr_real.dlvsym(d->libs[i].ns_handle, s->name, s->version)
+			     : pkr_real.dlsym(d->libs[i].ns_handle, s->name);
 			if (!addr)
 				continue;
 			/* A `function NAME@VERSION` line wins for that version. */
@@ -321,9 +195,7 @@ static int build_exports(struct pkr_domain *d)
 			f->fault_value = rv.is_void ? 0 : rv.value;
 			f->fault_void = rv.is_void;
 			f->fault_errno = rv.err;
-			size_t h = hash_name(f->name) % d->hash_size;
-			f->next_hash = d->hash[h];
-			d->hash[h] = f;
+			pkr_domain_add_fn(d, f);
 			k++;
 		}
 		pkr_dynsym_free(&tabs[i]);
@@ -367,13 +239,17 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 {
 	struct pkr_domain *d = calloc(1, sizeof *d);
 	const char *rt = pkr_loader_runtime_path();
-	int (*rt_init)(const struct pkr_rt_config *);
+	int (*rt_init)(const struct pkr_rt_config *, struct pkr_rt_shared *);
 	struct pkr_rt_config cfg;
+	struct pkr_rt_shared *shared = calloc(1, sizeof *shared);
 	void *(*errno_loc)(void);
 	Lmid_t lmid;
 
-	if (!d)
+	if (!d || !shared) {
+		free(d);
+		free(shared);
 		return NULL;
+	}
 	d->pol = dp;
 	d->index = index;
 	d->argwords = (dp->stack_args + 7) / 8;
@@ -402,7 +278,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 
 	/* The runtime first: it becomes the namespace's global scope, so its
 	 * malloc serves every allocation made in the namespace. */
-	d->rt_handle = pkr_real_dlmopen(LM_ID_NEWLM, rt, RTLD_NOW | RTLD_LOCAL);
+	d->rt_handle = pkr_real.dlmopen(LM_ID_NEWLM, rt, RTLD_NOW | RTLD_LOCAL);
 	if (!d->rt_handle) {
 		const char *e = dlerror();
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot load the domain runtime %s: %s%s",
@@ -421,12 +297,13 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 			dp->name, d->heap_size, strerror(errno));
 		goto fail;
 	}
-	rt_init = (int (*)(const struct pkr_rt_config *))pkr_real_dlsym(d->rt_handle, "pkr_rt_init");
+	rt_init = (int (*)(const struct pkr_rt_config *, struct pkr_rt_shared *))
+		pkr_real.dlsym(d->rt_handle, "pkr_rt_init");
 	cfg.heap = d->heap_base;
 	cfg.heap_size = d->heap_size;
 	cfg.pkey = d->pkey;
 	cfg.allow_threads = dp->trust == PKR_TRUST_WRITE;
-	if (!rt_init || rt_init(&cfg) != 0) {
+	if (!rt_init || rt_init(&cfg, shared) != 0 || shared->size != sizeof *shared) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: %s is not a usable domain runtime",
 			dp->name, rt);
 		goto fail;
@@ -438,7 +315,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	 * names a library already loaded (it matches by DT_SONAME, while the
 	 * recorded path is the resolved file) leads to the same object. */
 	for (size_t i = 0; i < d->nlibs; i++) {
-		d->libs[i].ns_handle = pkr_real_dlmopen(lmid, d->libs[i].path, RTLD_NOW | RTLD_LOCAL);
+		d->libs[i].ns_handle = pkr_real.dlmopen(lmid, d->libs[i].path, RTLD_NOW | RTLD_LOCAL);
 		if (!d->libs[i].ns_handle) {
 			const char *e = dlerror();
 			pkr_log(PKR_LOG_ERROR, "domain %s: cannot load %s in its namespace: %s%s",
@@ -454,7 +331,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 
 		if (strpbrk(spec, "*?["))
 			continue;
-		h = pkr_real_dlmopen(lmid, spec, RTLD_NOW | RTLD_LOCAL);
+		h = pkr_real.dlmopen(lmid, spec, RTLD_NOW | RTLD_LOCAL);
 		if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
 			pkr_log(PKR_LOG_DEBUG, "domain %s: %s not loaded: %s", dp->name, spec,
 				h ? "no link map" : dlerror());
@@ -476,9 +353,9 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 		goto fail;
 	}
 
-	errno_loc = (void *(*)(void))pkr_real_dlsym(d->rt_handle, "__errno_location");
-	d->ns_uselocale = (void *(*)(void *))pkr_real_dlsym(d->rt_handle, "uselocale");
-	d->ns_fflush = (int (*)(void *))pkr_real_dlsym(d->rt_handle, "fflush");
+	errno_loc = (void *(*)(void))pkr_real.dlsym(d->rt_handle, "__errno_location");
+	d->ns_uselocale = (void *(*)(void *))pkr_real.dlsym(d->rt_handle, "uselocale");
+	d->ns_fflush = (int (*)(void *))pkr_real.dlsym(d->rt_handle, "fflush");
 	if (!errno_loc) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: the namespace has no C library", dp->name);
 		goto fail;
@@ -487,22 +364,10 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 
 	if (build_exports(d) != 0)
 		goto fail;
-	{
-		size_t hs;
-		void *(*state)(size_t *) = (void *(*)(size_t *))
-			pkr_real_dlsym(d->rt_handle, "pkr_rt_heap_state");
-		d->rt_heap = state ? state(&hs) : NULL;
-		if (d->rt_heap && hs != sizeof(struct pkr_heap))
-			d->rt_heap = NULL;
-		struct pkr_rt_mask *(*masks)(size_t *) = (struct pkr_rt_mask *(*)(size_t *))
-			pkr_real_dlsym(d->rt_handle, "pkr_rt_masks");
-		d->rt_masks = masks ? masks(&d->rt_nmasks) : NULL;
-	}
-	if (d->rt_heap)
-		pkr_log(PKR_LOG_DEBUG, "domain %s: the runtime's bootstrap heap holds %lu bytes",
-			dp->name, (unsigned long)(d->rt_heap->arenas[0].dirty_hi -
-						  d->rt_heap->arenas[0].base));
-	if (dp->on_fault == PKR_ON_FAULT_RESET && pkr_snapshot_take(d) != 0) {
+	d->rt = shared;
+	pkr_log(PKR_LOG_DEBUG, "domain %s: the runtime's bootstrap heap holds %lu bytes",
+		dp->name, (unsigned long)(*shared->boot_dirty_hi - shared->boot_base));
+	if (dp->on_fault == PKR_ON_FAULT_RESET && pkr_reset_take(d) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot snapshot the domain for "
 			"on-fault reset: %s", dp->name, strerror(errno));
 		goto fail;
@@ -516,6 +381,7 @@ fail:
 	/* A half-made domain is not used; its key and namespace stay
 	 * allocated (glibc cannot unload a namespace that failed midway). */
 	free(d);
+	free(shared);
 	return NULL;
 }
 
@@ -542,103 +408,4 @@ void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_
 				"only by a glob, so that it joins the domain at start-up)",
 				d->pol->name, m[i].path);
 	}
-}
-
-/* ---- snapshots for on-fault reset ------------------------------------ */
-
-struct pkr_snap_region {
-	uintptr_t lo, hi;
-	unsigned char *copy;
-};
-
-struct pkr_snapshot {
-	struct pkr_snap_region *r;
-	size_t n;
-	uintptr_t heap_dirty;         /* the heap's high-water mark then */
-	size_t bytes;
-};
-
-int pkr_snapshot_take(struct pkr_domain *d)
-{
-	struct pkr_snapshot *s = calloc(1, sizeof *s);
-	struct pkr_map *maps;
-	long n;
-	size_t total = 0;
-	unsigned char *buf;
-
-	if (!s || !d->rt_heap)
-		goto fail;
-	n = pkr_read_maps(&maps);
-	if (n < 0)
-		goto fail;
-	/* At most one region per mapping, plus the heap. */
-	s->r = calloc((size_t)n + 1, sizeof *s->r);
-	if (!s->r) {
-		free(maps);
-		goto fail;
-	}
-	for (size_t o = 0; o < d->nobjs; o++)
-		for (long i = 0; i < n; i++) {
-			uintptr_t a = maps[i].lo > d->objs[o].lo ? maps[i].lo : d->objs[o].lo;
-			uintptr_t b = maps[i].hi < d->objs[o].hi ? maps[i].hi : d->objs[o].hi;
-			if (a >= b || !(maps[i].prot & PROT_WRITE))
-				continue;
-			s->r[s->n].lo = a;
-			s->r[s->n].hi = b;
-			s->n++;
-			total += b - a;
-		}
-	free(maps);
-	s->heap_dirty = d->rt_heap->arenas[1].dirty_hi;
-	if (s->heap_dirty > (uintptr_t)d->heap_base) {
-		s->r[s->n].lo = (uintptr_t)d->heap_base;
-		s->r[s->n].hi = (s->heap_dirty + PAGE - 1) & ~(PAGE - 1);
-		total += s->r[s->n].hi - s->r[s->n].lo;
-		s->n++;
-	}
-	/* Program memory (key 0): a domain in read or none mode cannot touch
-	 * the copy it will be restored from. */
-	buf = mmap(NULL, total ? total : PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
-		goto fail;
-	for (size_t i = 0; i < s->n; i++) {
-		s->r[i].copy = buf;
-		memcpy(buf, (void *)s->r[i].lo, s->r[i].hi - s->r[i].lo);
-		buf += s->r[i].hi - s->r[i].lo;
-	}
-	s->bytes = total;
-	d->snapshot = s;
-	pkr_log(PKR_LOG_INFO, "domain %s: snapshot of %zu bytes in %zu regions for on-fault reset",
-		d->pol->name, total, s->n);
-	return 0;
-fail:
-	if (s)
-		free(s->r);
-	free(s);
-	return -1;
-}
-
-void pkr_snapshot_restore(struct pkr_domain *d)
-{
-	struct pkr_snapshot *s = d->snapshot;
-	uintptr_t dirty;
-
-	if (!s)
-		return;
-	/* The heap's current high-water mark, before its bookkeeping (in the
-	 * runtime's .bss) is put back. */
-	dirty = d->rt_heap->arenas[1].dirty_hi;
-	for (size_t i = 0; i < s->n; i++)
-		memcpy((void *)s->r[i].lo, s->r[i].copy, s->r[i].hi - s->r[i].lo);
-	/* Drop what was allocated since. */
-	uintptr_t from = (s->heap_dirty + PAGE - 1) & ~(PAGE - 1);
-	if (dirty > from)
-		madvise((void *)from, ((dirty + PAGE - 1) & ~(PAGE - 1)) - from, MADV_DONTNEED);
-}
-
-void pkr_snapshot_unlock_heap(struct pkr_domain *d, uintptr_t pc)
-{
-	if (d->rt_heap && pc >= d->rt_lo && pc < d->rt_hi)
-		__atomic_store_n(&d->rt_heap->lock, 0, __ATOMIC_RELEASE);
 }

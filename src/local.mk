@@ -1,26 +1,37 @@
 ## src/local.mk: the shim, the domain runtime, the command, and the
 ## convenience library they share.
 
-# Code shared by the shim and the command: policy language, logging.
-# Built PIC because the shim links it.
+# Code shared by the shim and the command: the policy language (a pure
+# parser in policy*.c with arena, diag and spell under it; libmatch and
+# policyfile beside it), logging.  Built PIC because the shim links it.
 noinst_LTLIBRARIES += src/libpkrcommon.la
 src_libpkrcommon_la_SOURCES = \
-	src/policy.c src/policy.h \
+	src/policy.c src/policy.h src/policy_int.h \
+	src/policy_lex.c src/policy_directives.c \
+	src/arena.c src/arena.h \
+	src/diag.c src/diag.h \
+	src/spell.c src/spell.h \
+	src/libmatch.c src/libmatch.h \
+	src/policyfile.c src/policyfile.h \
 	src/log.c src/log.h
 src_libpkrcommon_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 
 # The preloaded shim.
 lib_LTLIBRARIES += src/libpkrewind.la
 src_libpkrewind_la_SOURCES = \
-	src/shim.c src/shim.h \
-	src/loader.c src/loader.h \
+	src/real.c src/real.h \
+	src/elf.c src/elf.h src/elfsyms.h \
+	src/maps.c src/maps.h \
+	src/domains.c src/domains.h \
 	src/pkey.c src/pkey.h \
+	src/thread.c src/thread.h \
 	src/gate.S src/tramp.c src/tramp.h \
+	src/loader.c src/loader.h \
+	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h \
-	src/thread.c src/thread.h \
 	src/stats.c src/stats.h \
-	src/dynsym.c src/dynsym.h src/elfsyms.h
+	src/shim.c src/shim.h
 src_libpkrewind_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 src_libpkrewind_la_LDFLAGS = -module -avoid-version -shared \
 	-Wl,--version-script=$(srcdir)/src/libpkrewind.sym -Wl,-z,nodelete
@@ -43,7 +54,8 @@ EXTRA_src_libpkrewind_rt_la_DEPENDENCIES = $(srcdir)/src/runtime/runtime.sym
 # The command.
 bin_PROGRAMS += src/pkrewind
 # The command reads library files with libelf; the shim does not link it
-# (see src/dynsym.h).
-src_pkrewind_SOURCES = src/cli.c src/elfsyms.c src/elfsyms.h
+# (see src/elf.h).
+src_pkrewind_SOURCES = src/cli.c src/cliutil.c src/cliutil.h \
+	src/libpath.c src/libpath.h src/elfsyms.c src/elfsyms.h
 src_pkrewind_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
 src_pkrewind_LDADD = src/libpkrcommon.la $(LIBELF_LIBS)

@@ -398,6 +398,16 @@ static void put_prefix(struct sink *s)
 	}
 }
 
+size_t pkr_log_prefix(char *buf, size_t size)
+{
+	struct sink s = { .buf = buf, .size = size ? size - 1 : 0, .fd = -1 };
+
+	put_prefix(&s);
+	if (size)
+		buf[s.len] = '\0';
+	return s.len;
+}
+
 void pkr_vlog(enum pkr_log_level level, const char *fmt, va_list ap)
 {
 	char buf[PKR_LOG_LINE_MAX];

@@ -32,6 +32,10 @@ enum pkr_log_level {
  * "pkrewind: " for the command. */
 void pkr_log_init(int with_pid);
 
+/* The prefix every line starts with ("pkrewind[PID]: " or "pkrewind: "),
+ * NUL-terminated in buf; returns its length.  Async-signal-safe. */
+size_t pkr_log_prefix(char *buf, size_t size);
+
 /* The descriptor messages go to. */
 int pkr_log_fd(void);
 

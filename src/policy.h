@@ -3,15 +3,17 @@
  * Invariants:
  *  - pkr_policy_parse() is a pure function of its inputs: it reads the
  *    buffer it is given and, for `include`, only what env->read_file
- *    returns.  It prints nothing; every message goes into a pkr_diags.
+ *    returns.  It prints nothing, reads no environment and no file, has
+ *    no globals; every message goes into a pkr_diags.  Reading the policy
+ *    from disk and finding it are policyfile.h; matching libraries is
+ *    libmatch.h.
  *  - Every error in a file is reported (at most one per line, at most
  *    PKR_MAX_ERRORS in all), then the parse fails: a policy with an error
  *    yields no model (fail closed).
  *  - The model is immutable after parsing and owned by one allocation
  *    arena; pkr_policy_free() releases all of it.
- *  - Not async-signal-safe (allocates; pkr_policy_library_matches()
- *    calls realpath(3)).  Called at start-up and by the command, never
- *    from a signal handler.  Takes no locks.
+ *  - Not async-signal-safe (allocates).  Called at start-up and by the
+ *    command, never from a signal handler.  Takes no locks.
  *
  * The contract for the language is man/pkrewind.policy.5.
  */
@@ -21,6 +23,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "diag.h"
+#include "libmatch.h"
+#include "spell.h"
 
 #define PKR_MAX_DOMAINS      15      /* 16 hardware keys, key 0 is the program's */
 #define PKR_MAX_LIBRARIES    32      /* `library` lines, and objects matched, per domain */
@@ -112,43 +118,18 @@ struct pkr_policy {
 	void *arena;                /* private */
 };
 
-/* ---- diagnostics ---------------------------------------------------- */
-
-enum pkr_severity { PKR_DIAG_ERROR, PKR_DIAG_WARNING };
-
-struct pkr_diag {
-	enum pkr_severity sev;
-	char *file;
-	unsigned line, col;         /* 1-based; col counts bytes */
-	char *msg;
-};
-
-struct pkr_diags {
-	struct pkr_diag *v;
-	size_t n, cap;
-	size_t nerrors, nwarnings;
-};
-
-void pkr_diags_init(struct pkr_diags *d);
-void pkr_diags_free(struct pkr_diags *d);
-/* Add a message (printf-style).  line/col 0 means "whole file". */
-void pkr_diags_add(struct pkr_diags *d, enum pkr_severity sev, const char *file,
-		   unsigned line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-/* "FILE:LINE:COL: message" (errors) or "FILE:LINE:COL: warning: message".
- * Returns the length that would have been written (snprintf semantics). */
-int pkr_diag_format(const struct pkr_diag *g, char *buf, size_t size);
-/* Write every diagnostic to fd as "pkrewind: " + pkr_diag_format + "\n". */
-void pkr_diags_print(const struct pkr_diags *d, int fd);
-
 /* ---- parsing -------------------------------------------------------- */
 
 struct pkr_parse_env {
 	/* Read an included file.  path is as resolved by the parser (relative
 	 * names are joined to the including file's directory).  Returns 0 and a
-	 * malloc'd buffer, or an errno value.  NULL: read from disk. */
+	 * malloc'd buffer, or an errno value.  NULL: every include is an
+	 * error (ENOSYS): the parser does no I/O of its own. */
 	int (*read_file)(void *ctx, const char *path, char **buf, size_t *len);
 	void *ctx;
+	/* The identity of a file, for include cycles and repeats (malloc'd;
+	 * NULL: its clean name is its identity). */
+	char *(*file_key)(void *ctx, const char *path);
 };
 
 /* Parse `len` bytes named `file`.  Returns the model, or NULL when any
@@ -158,9 +139,6 @@ struct pkr_parse_env {
 struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t len,
 				    const struct pkr_parse_env *env,
 				    struct pkr_diags *diags);
-
-/* Read `path` from disk and parse it.  An empty path is an error. */
-struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags);
 
 void pkr_policy_free(struct pkr_policy *p);
 
@@ -178,36 +156,10 @@ const struct pkr_func_policy *pkr_policy_function(const struct pkr_domain_policy
  * symbol, pass "NAME@VERSION": a bare "NAME" never finds a versioned line. */
 struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 					  const char *fname);
-/* true when library spec `spec` names the object whose path is `path`
- * and whose DT_SONAME is `soname` (may be NULL).  A soname matches the
- * soname or the basename of path; an absolute path matches path when the
- * strings are equal or when both name the same file once realpath(3) has
- * resolved them (a side that does not resolve is compared as written: a
- * symbolic link to path matches it); a glob (* ? [) matches, with
- * fnmatch(FNM_PATHNAME), the full path as given when it starts with '/',
- * else the soname or the basename.  Reads the file system for absolute
- * paths (lstat/readlink through realpath); leaves errno alone. */
-bool pkr_policy_library_matches(const char *spec, const char *path, const char *soname);
 
 /* Keyword spellings, for messages and man pages. */
 const char *pkr_trust_name(enum pkr_trust t);
 const char *pkr_on_fault_name(enum pkr_on_fault f);
 const char *pkr_no_keys_name(enum pkr_no_keys k);
-/* errno name <-> number ("EIO" <-> 5); -1 / NULL when unknown. */
-int pkr_errno_from_name(const char *name);
-const char *pkr_errno_name(int err);
-
-/* ---- where the policy comes from ------------------------------------ */
-
-enum pkr_policy_source {
-	PKR_POLICY_NONE = 0,   /* no policy anywhere: do nothing */
-	PKR_POLICY_ENV,        /* PKREWIND_POLICY (must exist) */
-	PKR_POLICY_USER,       /* $XDG_CONFIG_HOME/pkrewind/policy or ~/.config/... */
-	PKR_POLICY_SYSTEM,     /* SYSCONFDIR/pkrewind/policy (/etc/pkrewind/policy) */
-};
-/* Find the policy file.  Writes its path to buf (size bytes).  A set
- * PKREWIND_POLICY (even empty) is PKR_POLICY_ENV whether or not the file
- * exists; a candidate whose path does not fit buf is skipped. */
-enum pkr_policy_source pkr_policy_locate(char *buf, size_t size);
 
 #endif

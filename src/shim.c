@@ -24,25 +24,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dynsym.h"
+#include "domains.h"
+#include "elf.h"
 #include "fault.h"
 #include "interpose.h"
+#include "libmatch.h"
 #include "loader.h"
 #include "log.h"
 #include "pkey.h"
+#include "policyfile.h"
+#include "real.h"
+#include "shim.h"
 #include "stats.h"
 #include "thread.h"
 #include "tramp.h"
 
-struct pkr_domain *pkr_domains[PKR_MAX_DOM];
-size_t pkr_ndomains;
-const struct pkr_policy *pkr_policy;
-int64_t pkr_prog_errno_off;
-uint8_t pkr_count_calls;
-
+static const struct pkr_policy *pkr_policy;
 static pthread_mutex_t shim_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static bool core_ready;          /* keys, threads and PKRU set up */
-static bool failed_domain[PKR_MAX_DOM];
 static int refreshing;
 
 void pkr_shim_lock(void) { pthread_mutex_lock(&shim_lock); }
@@ -77,25 +76,14 @@ struct objs {
 static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct objs *o = arg;
-	const ElfW(Dyn) *dyn = NULL;
+	const ElfW(Dyn) *dyn;
 	struct pkr_dyn dy;
-	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	uintptr_t lo, hi;
 
 	(void)size;
 	if (!info->dlpi_name || !info->dlpi_name[0])
 		return 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
-		if (p->p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + p->p_vaddr);
-		else if (p->p_type == PT_LOAD) {
-			uintptr_t s = info->dlpi_addr + p->p_vaddr;
-			if (s < lo)
-				lo = s;
-			if (s + p->p_memsz > hi)
-				hi = s + p->p_memsz;
-		}
-	}
+	pkr_elf_phdr_range(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum, &lo, &hi, &dyn);
 	pkr_dyn_parse(info->dlpi_addr, dyn, &dy);
 	if (o->n == o->cap) {
 		struct obj *nv = realloc(o->v, (o->cap = o->cap ? o->cap * 2 : 32) * sizeof *nv);
@@ -109,8 +97,8 @@ static int collect(struct dl_phdr_info *info, size_t size, void *arg)
 	if (!realpath(info->dlpi_name, b->path))
 		snprintf(b->path, sizeof b->path, "%s", info->dlpi_name);
 	b->soname = dy.soname;
-	b->lo = lo & ~4095ul;
-	b->hi = (hi + 4095) & ~4095ul;
+	b->lo = pkr_page_down(lo);
+	b->hi = pkr_page_up(hi);
 	return 0;
 }
 
@@ -208,14 +196,11 @@ static void refresh(struct objs *op)
 			created = true;
 			continue;
 		}
-		if (failed_domain[i])
-			continue;
 		core_init(dp);
 		pkr_log(PKR_LOG_DEBUG, "domain %s: %s is linked, creating the domain",
 			dp->name, m[0].path);
 		pkr_domains[i] = pkr_loader_create(dp, (unsigned)i, m, n);
 		if (!pkr_domains[i]) {
-			failed_domain[i] = true;
 			refreshing = 0;
 			pkr_shim_unlock();
 			char msg[300];
@@ -234,7 +219,9 @@ static void refresh(struct objs *op)
 	pkr_shim_unlock();
 }
 
-void pkr_shim_refresh(void)
+/* After dlopen (interpose.c's hook): create domains for libraries now
+ * present in the main namespace, and patch every object's GOT. */
+static void shim_refresh(void)
 {
 	struct objs o = { 0 };
 
@@ -242,20 +229,6 @@ void pkr_shim_refresh(void)
 		return;
 	dl_iterate_phdr(collect, &o);
 	refresh(&o);
-}
-
-/* The policy's messages, with the shim's "pkrewind[PID]: " prefix. */
-static void print_diags(const struct pkr_diags *dg)
-{
-	for (size_t i = 0; i < dg->n; i++) {
-		char msg[PKR_LOG_LINE_MAX], line[PKR_LOG_LINE_MAX + 32];
-		size_t n;
-
-		pkr_diag_format(&dg->v[i], msg, sizeof msg);
-		n = pkr_fmt(line, sizeof line - 1, "pkrewind[%d]: %s", (int)getpid(), msg);
-		line[n++] = '\n';
-		pkr_write_all(pkr_log_fd(), line, n);
-	}
 }
 
 /* glibc.rtld.nns as this process was started with (default 4). */
@@ -315,6 +288,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	enum pkr_policy_source src;
 
 	pkr_log_init(1);
+	pkr_real_init();       /* every real function, or exit 127 now */
 	src = pkr_policy_locate(path, sizeof path);
 	if (src == PKR_POLICY_NONE) {
 		pkr_log(PKR_LOG_DEBUG, "no policy (PKREWIND_POLICY, ~/.config/pkrewind/policy, "
@@ -323,7 +297,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	}
 	pkr_diags_init(&dg);
 	p = pkr_policy_load(path, &dg);
-	print_diags(&dg);
+	pkr_diags_print(&dg, pkr_log_fd());
 	pkr_diags_free(&dg);
 	if (!p) {
 		char msg[PATH_MAX + 64];
@@ -339,6 +313,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	(void)envp;
 	if (p->ndomains == 0)
 		return;
+	pkr_interpose_on_load(shim_refresh);
 	/* One walk of the loaded objects serves both steps. */
 	dl_iterate_phdr(collect, &o);
 	ensure_namespaces(argv, &o);

@@ -8,7 +8,7 @@
 
 #include "log.h"
 #include "pkey.h"
-#include "shim.h"
+#include "domains.h"
 #include "stats.h"
 
 static bool enabled;

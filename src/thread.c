@@ -16,11 +16,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "interpose.h"
+#include "domains.h"
 #include "log.h"
 #include "pkey.h"
+#include "real.h"
 #include "thread.h"
-#include "tramp.h"
 
 #define PAGE 4096ul
 #define ALTSTACK_MIN (256ul << 10)
@@ -65,24 +65,14 @@ static void thread_exit(void *arg)
 
 int pkr_thread_init(void)
 {
-	void (*get_static)(size_t *, size_t *);
-	const unsigned int *psize;
+	const struct pkr_real *r = pkr_real_init();
 	size_t static_size = 0, align = 0;
 
 	if (!pkr_fsgsbase_init())
 		pkr_log(PKR_LOG_INFO, "no FSGSBASE: the thread pointer is switched with "
 			"arch_prctl (slower calls in read and none modes)");
-	get_static = (void (*)(size_t *, size_t *))
-		pkr_real_dlvsym(RTLD_DEFAULT, "_dl_get_tls_static_info", "GLIBC_PRIVATE");
-	psize = pkr_real_dlvsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread", "GLIBC_PRIVATE");
-	if (!get_static || !psize) {
-		pkr_log(PKR_LOG_ERROR, "cannot find glibc's static TLS layout "
-			"(_dl_get_tls_static_info, _thread_db_sizeof_pthread): "
-			"this glibc is not supported");
-		return -1;
-	}
-	get_static(&static_size, &align);
-	pthread_size = *psize;
+	r->get_tls_static_info(&static_size, &align);
+	pthread_size = *r->sizeof_pthread;
 	if (static_size <= pthread_size) {
 		pkr_log(PKR_LOG_ERROR, "unexpected static TLS size %zu", static_size);
 		return -1;
@@ -206,7 +196,7 @@ static int shadow_setup(struct pkr_thread *t, struct pkr_domain *d, struct pkr_t
 int pkr_thread_enter_setup(struct pkr_thread *t, struct pkr_domain *d)
 {
 	struct pkr_tdom *td = &t->doms[d->index];
-	size_t ssize = d->pol ? d->pol->stack : PKR_STACK_DEFAULT;
+	size_t ssize = d->pol->stack;
 	size_t len = ssize + PAGE;
 	char *map;
 
@@ -256,7 +246,7 @@ void pkr_gate_prepare(struct pkr_fn *fn)
 		err = errno ? errno : ENOMEM;
 	if (err) {
 		pkr_log(PKR_LOG_ERROR, "cannot prepare domain '%s' for this thread "
-			"(calling %s): %s", fn->dom->pol ? fn->dom->pol->name : "?",
+			"(calling %s): %s", fn->dom->pol->name,
 			fn->name, strerror(err));
 		abort();
 	}

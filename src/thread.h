@@ -16,7 +16,13 @@
 #ifndef PKR_THREAD_H
 #define PKR_THREAD_H
 
-#include "shim.h"
+#include "domains.h"
+
+/* This thread's state (NULL before its first call into a domain).  An
+ * initial-exec TLS variable: it reads the same through the thread's own
+ * block and through a shadow copy; gate.S reads it too. */
+extern __thread struct pkr_thread *pkr_tls_thread
+	__attribute__((tls_model("initial-exec")));
 
 /* Start-up: sizes of the static TLS block, the thread state key. */
 int pkr_thread_init(void);
@@ -29,5 +35,10 @@ int pkr_thread_enter_setup(struct pkr_thread *t, struct pkr_domain *d);
 
 /* Remove this thread's rseq registration (idempotent). */
 void pkr_thread_rseq_off(void);
+
+/* The gate's slow path (gate.S calls it on a thread's first call into
+ * fn's domain, with the caller's PKRU): set up the thread's state and
+ * its slot for the domain; aborts when that fails. */
+void pkr_gate_prepare(struct pkr_fn *fn);
 
 #endif

@@ -12,41 +12,12 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "tramp.h"
-
-static_assert(offsetof(struct pkr_fn, target) == PKR_FN_TARGET, "fn layout");
-static_assert(offsetof(struct pkr_fn, dom) == PKR_FN_DOMAIN, "fn layout");
-static_assert(offsetof(struct pkr_fn, calls) == PKR_FN_CALLS, "fn layout");
-static_assert(offsetof(struct pkr_fn, faults) == PKR_FN_FAULTS, "fn layout");
-static_assert(offsetof(struct pkr_domain, pkru) == PKR_DOM_PKRU, "domain layout");
-static_assert(offsetof(struct pkr_domain, index) == PKR_DOM_INDEX, "domain layout");
-static_assert(offsetof(struct pkr_domain, argwords) == PKR_DOM_ARGWORDS, "domain layout");
-static_assert(offsetof(struct pkr_domain, errno_off) == PKR_DOM_ERRNO_OFF, "domain layout");
-static_assert(offsetof(struct pkr_domain, shadow) == PKR_DOM_SHADOW, "domain layout");
-static_assert(offsetof(struct pkr_thread, top) == PKR_T_TOP, "thread layout");
-static_assert(offsetof(struct pkr_thread, cur) == PKR_T_CUR, "thread layout");
-static_assert(offsetof(struct pkr_thread, tp) == PKR_T_TP, "thread layout");
-static_assert(offsetof(struct pkr_thread, doms) == PKR_T_DOMS, "thread layout");
-static_assert(sizeof(struct pkr_tdom) == (1u << PKR_TDOM_SHIFT), "tdom size");
-static_assert(offsetof(struct pkr_tdom, sp) == PKR_TDOM_SP, "tdom layout");
-static_assert(offsetof(struct pkr_tdom, shadow_tp) == PKR_TDOM_SHADOW_TP, "tdom layout");
-static_assert(offsetof(struct pkr_frame, prev) == PKR_FR_PREV, "frame layout");
-static_assert(offsetof(struct pkr_frame, fn) == PKR_FR_FN, "frame layout");
-static_assert(offsetof(struct pkr_frame, prev_dom) == PKR_FR_PREV_DOM, "frame layout");
-static_assert(offsetof(struct pkr_frame, entry_tp) == PKR_FR_ENTRY_TP, "frame layout");
-static_assert(offsetof(struct pkr_frame, saved_sp) == PKR_FR_SAVED_SP, "frame layout");
-static_assert(offsetof(struct pkr_frame, r15) == PKR_FR_R15, "frame layout");
-static_assert(offsetof(struct pkr_frame, rbx) == PKR_FR_RBX, "frame layout");
-static_assert(offsetof(struct pkr_frame, rbp) == PKR_FR_RBP, "frame layout");
-static_assert(offsetof(struct pkr_frame, ret) == PKR_FR_RET, "frame layout");
-static_assert(sizeof(struct pkr_frame) == PKR_FR_ARGS, "frame size");
-static_assert(PKR_FR_R15 == PKR_FR_LOCALS, "frame locals");
 
 static void put_stub(unsigned char *p, const struct pkr_fn *fn)
 {

@@ -9,7 +9,10 @@
 #ifndef PKR_TRAMP_H
 #define PKR_TRAMP_H
 
-#include "shim.h"
+#include <signal.h>
+#include <stddef.h>
+
+#include "domains.h"
 
 #define PKR_STUB_SIZE 32
 
@@ -23,12 +26,13 @@ int pkr_tramp_build(struct pkr_fn *fns, size_t n);
  * Returns 0 or -1 (errno). */
 int pkr_tramp_nokeys(void);
 
-/* The gate's labels. */
+/* The gate's labels (gate.S).  The C functions the gate calls are
+ * declared by their modules: pkr_gate_prepare (thread.h), and
+ * pkr_gate_violation, pkr_fault_handler, pkr_signal_handler (fault.h). */
 void pkr_gate(void);
 void pkr_gate_unwind(void);
-
-/* Called by the gate (C side, thread.c / fault.c). */
-void pkr_gate_prepare(struct pkr_fn *fn);
-__attribute__((noreturn)) void pkr_gate_violation(uint32_t got, uint32_t want);
+/* Signal handler entries: take the program's PKRU, then the C handler. */
+void pkr_fault_entry(int, siginfo_t *, void *);
+void pkr_signal_entry(int, siginfo_t *, void *);
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "policyfile.h"
 
 /* ==== helpers ========================================================== */
 
@@ -78,7 +79,7 @@ static void teardown(void)
 static struct pkr_policy *parse_named(const char *name, const char *text, size_t len,
 				      struct memfs *fs)
 {
-	struct pkr_parse_env env = { mem_read, fs ? fs : &nofiles };
+	struct pkr_parse_env env = { mem_read, fs ? fs : &nofiles, NULL };
 
 	teardown();
 	setup();
@@ -1586,7 +1587,7 @@ START_TEST(test_no_leaks)
 		{ "bad.policy", "domain x\nlibary y\ninclude bad.policy\n" },
 	};
 	struct memfs fs = { .files = files, .nfiles = 3 };
-	struct pkr_parse_env env = { mem_read, &fs };
+	struct pkr_parse_env env = { mem_read, &fs, NULL };
 	struct pkr_policy *good[3], *bad[3];
 	struct pkr_diags d[3];
 	long leaked;
@@ -1647,7 +1648,7 @@ START_TEST(test_out_of_memory)
 	count_start();
 	setrlimit(RLIMIT_AS, &low);
 	pol = pkr_policy_parse("t.policy", "include big.policy\n", 19,
-			       &(struct pkr_parse_env){ mem_read, &fs }, &diags);
+			       &(struct pkr_parse_env){ mem_read, &fs, NULL }, &diags);
 	setrlimit(RLIMIT_AS, &old);
 	nmsg = diags.n;
 	if (nmsg > 0)

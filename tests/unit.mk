@@ -1,9 +1,10 @@
 ## tests/unit.mk: Check unit tests of the policy language and the logger,
-## and the policy parser's fuzz target (make fuzz / make fuzz-run, not
+## the layer check of src/ (tests/layers.sh, scripts/layers), and the policy parser's fuzz target (make fuzz / make fuzz-run, not
 ## part of make check).
 
 check_PROGRAMS += tests/check_policy tests/check_log
-TESTS += tests/check_policy tests/check_log
+TESTS += tests/check_policy tests/check_log tests/layers.sh
+EXTRA_DIST += tests/layers.sh
 
 tests_check_policy_SOURCES = tests/check_policy.c
 tests_check_policy_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -21,12 +22,15 @@ EXTRA_DIST += tests/data/policy tests/fuzz/fuzz_policy.c tests/fuzz/policy.dict
 #                                tests/data/policy/ and policy/
 FUZZ_SECONDS = 60
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
-	-I$(top_srcdir)/src -I$(top_builddir)
-FUZZ_SRC = $(srcdir)/tests/fuzz/fuzz_policy.c $(srcdir)/src/policy.c $(srcdir)/src/log.c
+	-iquote $(top_srcdir)/src -I$(top_builddir)
+FUZZ_SRC = $(srcdir)/tests/fuzz/fuzz_policy.c $(srcdir)/src/policy.c \
+	$(srcdir)/src/policy_lex.c $(srcdir)/src/policy_directives.c \
+	$(srcdir)/src/arena.c $(srcdir)/src/diag.c $(srcdir)/src/spell.c \
+	$(srcdir)/src/libmatch.c $(srcdir)/src/log.c
 
 fuzz: tests/fuzz/fuzz_policy
 
-tests/fuzz/fuzz_policy: $(FUZZ_SRC) $(srcdir)/src/policy.h $(srcdir)/src/log.h config.h
+tests/fuzz/fuzz_policy: $(FUZZ_SRC) $(srcdir)/src/policy.h $(srcdir)/src/policy_int.h $(srcdir)/src/log.h config.h
 	@if test -z "$(CLANG)"; then \
 	  echo "make fuzz: clang was not found by configure (install clang)" >&2; exit 1; fi
 	@$(MKDIR_P) tests/fuzz

@@ -46,20 +46,30 @@ static struct pkr_heap *H(void)
 	return &heap;
 }
 
-RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg)
+static struct pkr_rt_mask mask_slots[PKR_RT_MASK_SLOTS];
+
+/* The fields rt.h publishes, as the allocator declares them. */
+static_assert(sizeof heap.lock == sizeof(int), "heap_lock is an int");
+static_assert(sizeof heap.arenas[1].dirty_hi == sizeof(uintptr_t), "dirty_hi");
+
+RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared *out)
 {
 	H();
 	pkr_heap_add_region(&heap, cfg->heap, cfg->heap_size);
 	domain_key = cfg->pkey;
 	allow_threads = cfg->allow_threads;
 	real_pthread_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
-	return heap.narenas == 2 ? 0 : -1;
-}
-
-RT_EXPORT void *pkr_rt_heap_state(size_t *size)
-{
-	*size = sizeof heap;
-	return &heap;
+	if (heap.narenas != 2)
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->size = sizeof *out;
+	out->heap_lock = &heap.lock;
+	out->heap_dirty_hi = &heap.arenas[1].dirty_hi;
+	out->boot_base = heap.arenas[0].base;
+	out->boot_dirty_hi = &heap.arenas[0].dirty_hi;
+	out->masks = mask_slots;
+	out->nmasks = PKR_RT_MASK_SLOTS;
+	return 0;
 }
 
 /* ---- the malloc family ------------------------------------------------ */
@@ -205,8 +215,8 @@ static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, S
 /* The mask each thread had before the library first changed it, so that
  * a rewound call does not leave the program with the library's mask (the
  * shim reads this table in its fault handler).  A slot is released when
- * the library puts the mask back. */
-static struct pkr_rt_mask mask_slots[PKR_RT_MASK_SLOTS];
+ * the library puts the mask back.  (mask_slots is defined above, with
+ * what pkr_rt_init shares.) */
 
 static struct pkr_rt_mask *mask_slot(int tid)
 {
@@ -249,12 +259,6 @@ static int set_mask(int how, const sigset_t *set, sigset_t *old)
 			m->active = 0;
 	}
 	return 0;
-}
-
-RT_EXPORT struct pkr_rt_mask *pkr_rt_masks(size_t *n)
-{
-	*n = PKR_RT_MASK_SLOTS;
-	return mask_slots;
 }
 
 RT_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)

@@ -12,7 +12,12 @@
 #ifndef PKR_RT_H
 #define PKR_RT_H
 
+#include <assert.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
+
+struct pkr_rt_shared;
 
 struct pkr_rt_config {
 	void *heap;            /* key-tagged region for the heap */
@@ -21,19 +26,45 @@ struct pkr_rt_config {
 	int allow_threads;     /* trusted-memory write: pthread_create passes */
 };
 
-int pkr_rt_init(const struct pkr_rt_config *cfg);
+/* Hand the runtime its heap; fill *out (the shim's memory) with what the
+ * shim may read and write of the runtime.  0, or -1. */
+int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared *out);
 
 /* Signal masks the library changed, per thread (see rt.c). */
-#include <signal.h>
 #define PKR_RT_MASK_SLOTS 64
 struct pkr_rt_mask {
 	int tid;
 	int active;
 	sigset_t saved;       /* the thread's mask before the library's change */
 };
-struct pkr_rt_mask *pkr_rt_masks(size_t *n);
 
-/* For reset: the heap's bookkeeping, copied in and out by the shim. */
-void *pkr_rt_heap_state(size_t *size);
+/* Everything the shim touches inside the runtime, as plain data: the
+ * shim reads it from the fault handler, where calling into the namespace
+ * is not an option.  The pointers point into the runtime's .bss (domain
+ * memory, copied back by an on-fault reset, so they stay valid).  This is
+ * the whole interface: the shim includes no other runtime header.
+ *  - heap_lock: the allocator's lock word; the shim stores 0 (release)
+ *    to free it after rewinding a thread that faulted while holding it.
+ *  - heap_dirty_hi: the highest address the domain heap ever handed out
+ *    (on-fault reset drops the pages above the snapshot's mark).
+ *  - boot_base, boot_dirty_hi: the same for the bootstrap region
+ *    (messages only).
+ *  - masks[nmasks]: signal masks the library changed (see rt.c). */
+struct pkr_rt_shared {
+	uint32_t size;                    /* sizeof(struct pkr_rt_shared) */
+	uint32_t nmasks;
+	int *heap_lock;
+	const uintptr_t *heap_dirty_hi;
+	uintptr_t boot_base;
+	const uintptr_t *boot_dirty_hi;
+	struct pkr_rt_mask *masks;
+};
+/* The layout both sides compile against. */
+static_assert(offsetof(struct pkr_rt_shared, heap_lock) == 8, "rt layout");
+static_assert(offsetof(struct pkr_rt_shared, heap_dirty_hi) == 16, "rt layout");
+static_assert(offsetof(struct pkr_rt_shared, boot_base) == 24, "rt layout");
+static_assert(offsetof(struct pkr_rt_shared, boot_dirty_hi) == 32, "rt layout");
+static_assert(offsetof(struct pkr_rt_shared, masks) == 40, "rt layout");
+static_assert(sizeof(struct pkr_rt_shared) == 48, "rt layout");
 
 #endif

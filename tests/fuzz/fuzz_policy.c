@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
-	struct pkr_parse_env env = { read_file, &in };
+	struct pkr_parse_env env = { read_file, &in, NULL };
 	struct pkr_diags diags;
 	struct pkr_policy *p;
 	char line[512];

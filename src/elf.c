@@ -1,4 +1,5 @@
-/* dynsym.c - the exported symbols of a loaded object.  See dynsym.h. */
+/* elf.c - loaded ELF objects in memory.  See elf.h.  Reads memory only;
+ * pkr_dynsym_read() allocates. */
 #include "config.h"
 
 #include <elf.h>
@@ -6,30 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dynsym.h"
+#include "elf.h"
 
 /* Number of entries in .dynsym: DT_HASH says it; with only DT_GNU_HASH,
  * follow the chain that starts at the highest bucket to its end. */
+void pkr_gnu_hash_parse(const uint32_t *gh, struct pkr_gnu_hash *o)
+{
+	o->nbuckets = gh[0];
+	o->symoff = gh[1];
+	o->buckets = gh + 4 + (size_t)gh[2] * (sizeof(ElfW(Addr)) / 4);
+	o->chain = o->buckets + o->nbuckets;
+}
+
 static size_t count_symbols(const uint32_t *hash, const uint32_t *gnu)
 {
-	uint32_t nbuckets, symoff, nbloom, last = 0;
-	const uint32_t *buckets, *chain;
+	struct pkr_gnu_hash g;
+	uint32_t last = 0;
 
 	if (hash)
 		return hash[1];
 	if (!gnu)
 		return 0;
-	nbuckets = gnu[0];
-	symoff = gnu[1];
-	nbloom = gnu[2];
-	buckets = gnu + 4 + (size_t)nbloom * (sizeof(ElfW(Addr)) / 4);
-	chain = buckets + nbuckets;
-	for (uint32_t b = 0; b < nbuckets; b++)
-		if (buckets[b] > last)
-			last = buckets[b];
-	if (last < symoff)
-		return symoff;
-	while (!(chain[last - symoff] & 1))
+	pkr_gnu_hash_parse(gnu, &g);
+	for (uint32_t b = 0; b < g.nbuckets; b++)
+		if (g.buckets[b] > last)
+			last = g.buckets[b];
+	if (last < g.symoff)
+		return g.symoff;
+	while (!(g.chain[last - g.symoff] & 1))
 		last++;
 	return (size_t)last + 1;
 }
@@ -126,4 +131,77 @@ void pkr_dynsym_free(struct pkr_symtab *t)
 {
 	free(t->syms);
 	memset(t, 0, sizeof *t);
+}
+
+void *pkr_elf_lookup(const struct link_map *lm, const char *name, const char *version)
+{
+	struct pkr_dyn dy;
+	struct pkr_gnu_hash g;
+
+	pkr_dyn_parse(lm->l_addr, lm->l_ld, &dy);
+	if (!dy.symtab || !dy.strtab || !dy.gnu_hash)
+		return NULL;
+	pkr_gnu_hash_parse(dy.gnu_hash, &g);
+	uint32_t h = pkr_elf_gnu_hash(name), i = g.buckets[h % g.nbuckets];
+
+	if (i < g.symoff)
+		return NULL;
+	for (;; i++) {
+		uint32_t c = g.chain[i - g.symoff];
+		const ElfW(Sym) *s = &dy.symtab[i];
+		if ((c | 1) == (h | 1) && !strcmp(dy.strtab + s->st_name, name) &&
+		    s->st_shndx != SHN_UNDEF) {
+			if (!version || !dy.versym || !dy.verdef)
+				return (void *)(lm->l_addr + s->st_value);
+			ElfW(Half) vi = dy.versym[i] & 0x7fff;
+			for (const ElfW(Verdef) *v = dy.verdef;;
+			     v = (const void *)((const char *)v + v->vd_next)) {
+				const ElfW(Verdaux) *a = (const void *)((const char *)v + v->vd_aux);
+				if (v->vd_ndx == vi && !strcmp(dy.strtab + a->vda_name, version))
+					return (void *)(lm->l_addr + s->st_value);
+				if (!v->vd_next)
+					break;
+			}
+		}
+		if (c & 1)
+			break;
+	}
+	return NULL;
+}
+
+int pkr_elf_phdr_range(uintptr_t base, const ElfW(Phdr) *ph, size_t nph,
+		       uintptr_t *lo, uintptr_t *hi, const ElfW(Dyn) **dyn)
+{
+	uintptr_t a = UINTPTR_MAX, b = 0;
+
+	if (dyn)
+		*dyn = NULL;
+	for (size_t i = 0; i < nph; i++) {
+		if (ph[i].p_type == PT_DYNAMIC && dyn)
+			*dyn = (const ElfW(Dyn) *)(base + ph[i].p_vaddr);
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		uintptr_t s = base + ph[i].p_vaddr, e = s + ph[i].p_memsz;
+		if (s < a)
+			a = s;
+		if (e > b)
+			b = e;
+	}
+	*lo = a;
+	*hi = b;
+	return b == 0 ? -1 : 0;
+}
+
+int pkr_elf_object_range(const struct link_map *l, uintptr_t *lo, uintptr_t *hi)
+{
+	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)l->l_addr;
+
+	if (l->l_addr == 0 || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+		return -1;
+	if (pkr_elf_phdr_range(l->l_addr, (const ElfW(Phdr) *)(l->l_addr + eh->e_phoff),
+			       eh->e_phnum, lo, hi, NULL) != 0)
+		return -1;
+	*lo = pkr_page_down(*lo);
+	*hi = pkr_page_up(*hi);
+	return 0;
 }

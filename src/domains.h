@@ -1,0 +1,190 @@
+/* domains.h - the domain registry, and the shim's core records: domains,
+ * function descriptors, per-thread state and the rewind record the gate
+ * builds.
+ *
+ * Ground floor: includes only policy.h.  Every shim module above reads
+ * these records; the registry functions (domains.c) only read memory and
+ * are async-signal-safe (the fault handler uses pkr_domain_where).
+ *
+ * Invariants:
+ *  - The PKR_* offsets below are used by the assembly gate (gate.S); the
+ *    C structures are checked against them with static assertions in
+ *    domains.c.  Change both together.
+ *  - A domain and its function descriptors are created at start-up or in
+ *    a dlopen() wrapper, under pkr_shim_lock, and are never freed or
+ *    moved: stubs hold their addresses.
+ *  - Per-thread state lives in program memory (key 0), reached through the
+ *    initial-exec TLS variable pkr_tls_thread.  A shadow thread block is a
+ *    copy of the static TLS block, so the variable reads the same through
+ *    either thread pointer.
+ *  - Rewind records live on the caller's stack (program memory).
+ */
+#ifndef PKR_DOMAINS_H
+#define PKR_DOMAINS_H
+
+/* ---- offsets shared with gate.S -------------------------------------- */
+/* struct pkr_fn */
+#define PKR_FN_TARGET      0
+#define PKR_FN_DOMAIN      8
+#define PKR_FN_CALLS      16
+#define PKR_FN_FAULTS     24
+/* struct pkr_domain */
+#define PKR_DOM_PKRU       0
+#define PKR_DOM_INDEX      4
+#define PKR_DOM_ARGWORDS   8
+#define PKR_DOM_ERRNO_OFF 16
+#define PKR_DOM_SHADOW    24
+/* struct pkr_thread */
+#define PKR_T_TOP          0
+#define PKR_T_CUR          8
+#define PKR_T_TP          16
+#define PKR_T_DOMS        64
+#define PKR_TDOM_SHIFT     6   /* sizeof(struct pkr_tdom) == 64 */
+#define PKR_TDOM_SP        0
+#define PKR_TDOM_SHADOW_TP 8
+/* struct pkr_frame (on the caller's stack) */
+#define PKR_FR_PREV        0
+#define PKR_FR_FN          8
+#define PKR_FR_PREV_DOM   16
+#define PKR_FR_ENTRY_TP   24
+#define PKR_FR_SAVED_SP   32
+#define PKR_FR_R15        48
+#define PKR_FR_RBX        80
+#define PKR_FR_RBP        88
+#define PKR_FR_RET        96
+#define PKR_FR_ARGS      104
+#define PKR_FR_LOCALS     48   /* bytes below the six pushed registers */
+
+#define PKR_MAX_DOM 16
+#define PKR_MAX_LIBS PKR_MAX_LIBRARIES  /* libraries of one domain */
+#define PKR_PROG_PKRU 0      /* the program's PKRU: every key accessible */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <link.h>
+#include "policy.h"
+
+struct pkr_domain;
+struct pkr_rt_shared;
+struct pkr_snapshot;
+
+/* One per exported function of an isolated library; a stub loads its
+ * address into %r11 and jumps to the gate. */
+struct pkr_fn {
+	void *target;                 /* the function in the namespace */
+	struct pkr_domain *dom;
+	uint64_t calls;               /* incremented by the gate (lock incq), only
+				       * while pkr_count_calls is set */
+	uint64_t faults;
+	int64_t fault_value;          /* %rax after a rewind */
+	int fault_errno;              /* PKR_ERRNO_KEEP or a value */
+	bool fault_void;
+	const char *name;
+	const char *version;          /* NULL: unversioned */
+	bool hidden;                  /* non-default version */
+	void *stub;                   /* the trampoline the program sees */
+	struct pkr_fn *next_hash;
+};
+
+/* A library of a domain, as the main namespace and the domain see it. */
+struct pkr_lib {
+	const char *path;
+	uintptr_t base_lo, base_hi;   /* its address range */
+	void *ns_handle;              /* the isolated copy */
+	uintptr_t ns_lo, ns_hi;
+};
+
+struct pkr_domain {
+	/* read by the gate */
+	uint32_t pkru;                /* PKRU while the domain runs */
+	uint32_t index;               /* 0..14: slot in pkr_thread.doms */
+	uint64_t argwords;            /* stacked words copied */
+	int64_t errno_off;            /* namespace errno - thread pointer */
+	uint64_t shadow;              /* nonzero: switch %fs (read, none) */
+	/* the rest is C only */
+	const struct pkr_domain_policy *pol;
+	int pkey;
+	void *rt_handle;              /* the runtime, first in the namespace */
+	struct pkr_lib libs[PKR_MAX_LIBS];
+	size_t nlibs;
+	void *heap_base;
+	size_t heap_size;
+	struct pkr_fn **hash;         /* exported functions by name */
+	size_t hash_size;
+	struct pkr_fn *fns;           /* all descriptors (array) */
+	char **data_names;            /* exported data objects (not isolable) */
+	size_t ndata;
+	size_t nfns;
+	void *(*ns_uselocale)(void *);
+	int (*ns_fflush)(void *);
+	uint64_t faults, resets, fault_run, calls_at_fault;
+	struct pkr_obj {              /* the namespace's objects: messages, reset */
+		char name[48];
+		uintptr_t lo, hi;
+	} *objs;
+	size_t nobjs;
+	uintptr_t rt_lo, rt_hi;       /* the runtime's own range */
+	const struct pkr_rt_shared *rt; /* what the runtime shares (runtime/rt.h) */
+	struct pkr_snapshot *snapshot; /* on-fault reset: state after loading */
+};
+
+struct pkr_tdom {                     /* one per (thread, domain) */
+	uintptr_t sp;                 /* where the next entry's frame goes; 0: not set up */
+	uintptr_t shadow_tp;          /* shadow thread pointer, 0 in write mode */
+	void *stack_map;              /* guard page + stack */
+	size_t stack_map_size;
+	void *shadow_map;             /* the shadow thread block's mapping */
+	size_t shadow_map_size;
+	uintptr_t stack_lo, stack_hi; /* usable stack range */
+};
+
+struct pkr_thread {
+	struct pkr_frame *top;        /* innermost rewind record */
+	struct pkr_domain *cur;       /* active domain, NULL in the program */
+	uintptr_t tp;                 /* the thread's real thread pointer */
+	void *altstack;
+	size_t altstack_size;
+	uint64_t sigdepth;            /* handlers running (altstack retagged) */
+	uint64_t pad_[2];             /* doms at PKR_T_DOMS (64) */
+	struct pkr_tdom doms[PKR_MAX_DOM];
+};
+
+struct pkr_frame {
+	struct pkr_frame *prev;
+	struct pkr_fn *fn;
+	struct pkr_domain *prev_dom;
+	uintptr_t entry_tp;
+	uintptr_t saved_sp;
+	uintptr_t spare;
+	uint64_t r15, r14, r13, r12, rbx, rbp;
+	uintptr_t ret;
+};
+
+/* Global state, set up at start-up (domains.c). */
+extern struct pkr_domain *pkr_domains[PKR_MAX_DOM];
+extern size_t pkr_ndomains;
+extern int64_t pkr_prog_errno_off;    /* program errno - thread pointer */
+extern uint8_t pkr_count_calls;       /* the gate counts calls (stats, max-faults) */
+
+/* A function of the domain by name and version (NULL: the default
+ * version, else any). */
+struct pkr_fn *pkr_domain_lookup(struct pkr_domain *d, const char *name, const char *version);
+
+/* Enter f (f->name set) into d's table of functions by name. */
+void pkr_domain_add_fn(struct pkr_domain *d, struct pkr_fn *f);
+
+/* The domain whose library (either copy: the program's, *in_ns false, or
+ * the namespace's, *in_ns true) holds address a; NULL if none. */
+struct pkr_domain *pkr_domain_of(uintptr_t a, const struct pkr_lib **libp, bool *in_ns);
+
+/* "libfoo.so.1+0x1234" for an address inside d's objects, else "0x...".
+ * Async-signal-safe. */
+void pkr_domain_where(const struct pkr_domain *d, uintptr_t a, char *buf, size_t size);
+
+#define PKR_HIDDEN __attribute__((visibility("hidden")))
+#define PKR_EXPORT __attribute__((visibility("default")))
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,163 @@
+/* policyfile.c - where the policy comes from: finding the policy file
+ * (environment, XDG and system locations) and reading it, and its
+ * includes, from disk for the pure parser.  See policyfile.h.
+ * Not async-signal-safe; start-up and the command only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "policy.h"
+#include "policyfile.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+/* Read a whole file, at most PKR_MAX_FILE_SIZE bytes (EFBIG past it). */
+int pkr_read_file(const char *path, char **bufp, size_t *lenp)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = NULL;
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			close(fd);
+			return EISDIR;
+		}
+		if (S_ISREG(st.st_mode) && st.st_size >= 0 &&
+		    (uint64_t)st.st_size < PKR_MAX_FILE_SIZE)
+			cap = (size_t)st.st_size + 1;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap || !buf) {
+			char *nb;
+
+			if (buf)
+				cap *= 2;
+			if (cap > PKR_MAX_FILE_SIZE + 1)
+				cap = PKR_MAX_FILE_SIZE + 1;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err = ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > PKR_MAX_FILE_SIZE) {
+			err = EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+static int disk_read(void *ctx, const char *path, char **buf, size_t *len)
+{
+	(void)ctx;
+	return pkr_read_file(path, buf, len);
+}
+
+/* A file's identity for include cycles: its real path. */
+static char *disk_key(void *ctx, const char *path)
+{
+	(void)ctx;
+	return realpath(path, NULL);
+}
+
+struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
+{
+	char *buf;
+	size_t len;
+	int err;
+	struct pkr_policy *p;
+	const struct pkr_parse_env disk = { disk_read, NULL, disk_key };
+
+	if (!*path) {           /* e.g. PKREWIND_POLICY set to "" */
+		if (diags)
+			pkr_diags_add(diags, PKR_DIAG_ERROR, NULL, 0, 0,
+				      "cannot read the policy: the file name is empty");
+		return NULL;
+	}
+	err = pkr_read_file(path, &buf, &len);
+	if (err) {
+		if (diags) {
+			if (err == EFBIG)
+				pkr_diags_add(diags, PKR_DIAG_ERROR, path, 0, 0,
+					      "policy file is larger than 16 MiB");
+			else
+				pkr_diags_add(diags, PKR_DIAG_ERROR, path, 0, 0,
+					      "cannot read the policy: %s", strerror(err));
+		}
+		return NULL;
+	}
+	p = pkr_policy_parse(path, buf, len, &disk, diags);
+	free(buf);
+	return p;
+}
+
+/* Write a/b to buf; true when it fits and names an existing file. */
+static bool candidate(char *buf, size_t size, const char *dir, const char *rest)
+{
+	int n = snprintf(buf, size, "%s%s", dir, rest);
+
+	return n > 0 && (size_t)n < size && access(buf, F_OK) == 0;
+}
+
+enum pkr_policy_source pkr_policy_locate(char *buf, size_t size)
+{
+	const char *env = getenv("PKREWIND_POLICY");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (env) {
+		if (size > 0)
+			snprintf(buf, size, "%s", env);
+		return PKR_POLICY_ENV;
+	}
+	if (xdg && *xdg) {
+		if (candidate(buf, size, xdg, "/pkrewind/policy"))
+			return PKR_POLICY_USER;
+	} else if (home && *home) {
+		if (candidate(buf, size, home, "/.config/pkrewind/policy"))
+			return PKR_POLICY_USER;
+	}
+	if (candidate(buf, size, SYSCONFDIR, "/pkrewind/policy"))
+		return PKR_POLICY_SYSTEM;
+	if (size > 0)
+		buf[0] = '\0';
+	return PKR_POLICY_NONE;
+}
+
