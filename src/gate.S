@@ -24,6 +24,7 @@
  * gives the calling domain its PKRU back last.
  */
 #include "domains.h"
+#include "pkey.h"
 
 /* Every wrpkru of the gate: its address goes into the section
  * pkr_wrpkru_sites, so that a process running without protection keys
@@ -35,6 +36,33 @@
 	.pushsection pkr_wrpkru_sites, "aw"
 	.quad	.Lwrpkru\@
 	.popsection
+	.endm
+
+/* The only two ways the gate writes PKRU.  Both clobber %eax, %ecx, %edx.
+ *
+ * wrpkru_program: the program's rights (PKR_PROG_PKRU, a constant),
+ * checked: jumping to the wrpkru with any other %eax (the gate as a
+ * gadget) ends in pkr_gate_pkru_mismatch.
+ *
+ * wrpkru_domain: domain \dom's rights, from its descriptor.  Not checked:
+ * after the write key 0 may be unreadable (trusted-memory none), so the
+ * descriptor cannot be read back, and comparing with a register the
+ * jumper also controls proves nothing.  The call or ret that follows is
+ * the next instruction. */
+	.macro	wrpkru_program
+	mov	$PKR_PROG_PKRU, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru_site
+	test	%eax, %eax
+	jnz	pkr_gate_pkru_mismatch
+	.endm
+
+	.macro	wrpkru_domain dom
+	mov	PKR_DOM_PKRU(\dom), %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru_site
 	.endm
 
 
@@ -56,8 +84,8 @@
 	push	%r10
 	push	%r11
 	mov	\reg, %rsi
-	mov	$0x1002, %edi
-	mov	$158, %eax
+	mov	$PKR_ARCH_SET_FS, %edi
+	mov	$PKR_SYS_arch_prctl, %eax
 	syscall
 	pop	%r11
 	pop	%r10
@@ -142,31 +170,6 @@ pkr_gate:
 	 * (PKR_FR_SAVED_SP is read only for nested calls.) */
 	mov	PKR_T_TP(%rbx), %r11
 	mov	%r11, PKR_FR_ENTRY_TP(%rsp)
-	jmp	.Lhave_stack
-
-.Lnested:
-	/* Called from code running inside domain %r15 (a callback). */
-	movq	$0, PKR_FR_SAVED_SP(%rsp)
-	mov	PKR_T_TP(%rbx), %r10
-	cmpq	$0, PKR_DOM_SHADOW(%r15)
-	je	1f
-	mov	PKR_DOM_INDEX(%r15), %r11d
-	shl	$PKR_TDOM_SHIFT, %r11
-	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %r10
-1:	mov	%r10, PKR_FR_ENTRY_TP(%rsp)
-	cmp	%r15, %r13
-	jne	2f
-	mov	%rsp, %r10		/* same domain: go on below this frame */
-	jmp	.Lhave_stack
-2:	/* another domain: remember how deep the previous one's stack is */
-	mov	PKR_DOM_INDEX(%r15), %r11d
-	shl	$PKR_TDOM_SHIFT, %r11
-	lea	PKR_T_DOMS(%rbx,%r11), %r11
-	mov	PKR_TDOM_SP(%r11), %r10
-	mov	%r10, PKR_FR_SAVED_SP(%rsp)
-	mov	%rsp, PKR_TDOM_SP(%r11)
-	mov	PKR_TDOM_SP(%r14), %r10
-
 .Lhave_stack:
 	/* The record is complete: make it the innermost one. */
 	mov	%rsp, PKR_T_TOP(%rbx)
@@ -209,10 +212,7 @@ pkr_gate:
 	mov	%rax, %r10
 	mov	%rcx, %r11
 	mov	%rdx, %r14
-	mov	PKR_DOM_PKRU(%r13), %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
+	wrpkru_domain %r13
 	mov	%r10, %rax
 	mov	%r11, %rcx
 	mov	%r14, %rdx
@@ -223,12 +223,7 @@ pkr_gate:
 	 * (the gate as a gadget) ends in pkr_gate_pkru_mismatch. */
 	mov	%rax, %r14
 	mov	%rdx, %r15
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
-	test	%eax, %eax
-	jnz	pkr_gate_pkru_mismatch
+	wrpkru_program
 	/* The record: %rbp, like %rbx, %r12 and %r13, is callee-saved. */
 	mov	%rbp, %r10
 
@@ -246,15 +241,38 @@ pkr_gate:
 	mov	%r15, %rdx
 	jmp	pkr_gate_unwind
 
+	/* ---- slow paths: callbacks, and a thread's first call ---- */
+
+.Lnested:
+	/* Called from code running inside domain %r15 (a callback). */
+	movq	$0, PKR_FR_SAVED_SP(%rsp)
+	mov	PKR_T_TP(%rbx), %r10
+	cmpq	$0, PKR_DOM_SHADOW(%r15)
+	je	1f
+	mov	PKR_DOM_INDEX(%r15), %r11d
+	shl	$PKR_TDOM_SHIFT, %r11
+	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %r10
+1:	mov	%r10, PKR_FR_ENTRY_TP(%rsp)
+	cmp	%r15, %r13
+	jne	2f
+	mov	%rsp, %r10		/* same domain: go on below this frame */
+	jmp	.Lhave_stack
+2:	/* another domain: remember how deep the previous one's stack is */
+	mov	PKR_DOM_INDEX(%r15), %r11d
+	shl	$PKR_TDOM_SHIFT, %r11
+	lea	PKR_T_DOMS(%rbx,%r11), %r11
+	mov	PKR_TDOM_SP(%r11), %r10
+	mov	%r10, PKR_FR_SAVED_SP(%rsp)
+	mov	%rsp, PKR_TDOM_SP(%r11)
+	mov	PKR_TDOM_SP(%r14), %r10
+	jmp	.Lhave_stack
+
 	/* wrpkru clobbers %eax, %ecx and %edx, which carry arguments. */
 .Lfrom_domain:
 	mov	%rax, %r14
 	mov	%rcx, %r11
 	mov	%rdx, %r10
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
+	wrpkru_program
 	mov	%r14, %rax
 	mov	%r11, %rcx
 	mov	%r10, %rdx
@@ -352,10 +370,7 @@ pkr_gate_unwind:
 	 * code its rights back, last. */
 	mov	%rax, %r11
 	mov	%rdx, %r9
-	mov	PKR_DOM_PKRU(%r10), %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
+	wrpkru_domain %r10
 	mov	%r11, %rax
 	mov	%r9, %rdx
 	ret
@@ -367,10 +382,7 @@ pkr_gate_unwind:
 pkr_gate_pkru_mismatch:
 	mov	%eax, %edi
 	mov	$PKR_PROG_PKRU, %esi
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
+	wrpkru_program
 	and	$-16, %rsp
 	call	pkr_gate_violation
 	ud2
@@ -388,10 +400,7 @@ pkr_gate_pkru_mismatch:
 \name:
 	.cfi_startproc
 	mov	%rdx, %r8
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
+	wrpkru_program
 	mov	%r8, %rdx
 	jmp	\target
 	.cfi_endproc

@@ -1,15 +1,24 @@
 /* pkey.c - protection keys and PKRU values.  See pkey.h. */
 #include "config.h"
 
+#include <asm/prctl.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 
 #include "pkey.h"
+
+/* pkey.h's numbers are gate.S's too: they must be the system's. */
+static_assert(PKR_ARCH_SET_FS == ARCH_SET_FS, "ARCH_SET_FS");
+static_assert(PKR_ARCH_GET_FS == ARCH_GET_FS, "ARCH_GET_FS");
+static_assert(PKR_SYS_arch_prctl == SYS_arch_prctl, "SYS_arch_prctl");
+static_assert(PKR_SYS_pkey_mprotect == SYS_pkey_mprotect, "SYS_pkey_mprotect");
 
 #ifndef HWCAP2_FSGSBASE
 #define HWCAP2_FSGSBASE (1 << 1)

@@ -3,8 +3,8 @@
  * Invariants:
  *  - pkr_rdpkru()/pkr_wrpkru() and the fs-base helpers are
  *    async-signal-safe single instructions.
- *  - pkr_pkey_available() and pkr_pkey_alloc() are called at start-up
- *    under pkr_shim_lock.
+ *  - pkr_pkey_available(), pkr_fsgsbase_init() and pkr_sigkey_init() are
+ *    called at start-up under pkr_shim_lock.
  *  - PKRU layout: two bits per key, bit 2k = access disable, 2k+1 = write
  *    disable.  The program runs with PKRU 0 (every key readable and
  *    writable) so it can use what a library hands back.
@@ -12,6 +12,13 @@
 #ifndef PKR_PKEY_H
 #define PKR_PKEY_H
 
+/* Shared with gate.S (checked against the system headers in pkey.c). */
+#define PKR_ARCH_SET_FS 0x1002
+#define PKR_ARCH_GET_FS 0x1003
+#define PKR_SYS_arch_prctl 158
+#define PKR_SYS_pkey_mprotect 329
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 #include "policy.h"
@@ -41,11 +48,6 @@ static inline void pkr_wrpkru(uint32_t v)
 /* 1 when rdfsbase/wrfsbase may be used; else the thread pointer is read
  * and written with arch_prctl (set once at start-up, see pkey.c). */
 extern uint8_t pkr_fsgsbase;
-
-#define PKR_ARCH_SET_FS 0x1002
-#define PKR_ARCH_GET_FS 0x1003
-#define PKR_SYS_arch_prctl 158
-#define PKR_SYS_pkey_mprotect 329
 
 /* The raw system call: async-signal-safe and leaves errno alone. */
 static inline long pkr_arch_prctl(long code, unsigned long arg)
@@ -109,7 +111,7 @@ bool pkr_fsgsbase_init(void);
  * alternate signal stack must be writable under every domain's PKRU: on
  * such kernels the altstacks carry this key and every domain's PKRU leaves
  * it readable and writable.  While a handler runs, its thread's altstack
- * is retagged with key 0 (pkr_sigstack_hold/release in fault.c), so that
+ * is retagged with key 0 (sigstack_hold/release in fault.c), so that
  * other threads running in domains cannot write the live frames.  Linux
  * 6.12 and later open every key for the frame write: the altstacks stay
  * key 0 and no key is spent.  Set by pkr_sigkey_init(). */
@@ -124,4 +126,5 @@ int pkr_sigkey_init(void);
  * if any, stays readable and writable). */
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust);
 
+#endif /* __ASSEMBLER__ */
 #endif
