@@ -10,8 +10,9 @@
 #  2. under the shim, in read, none and write mode: misprog exits 0 with
 #     "clobber: ok": the call returned 0, the six registers came back as
 #     the constants the harness loaded (the gate restores them from its
-#     own record), the zeroed victim buffer the registers pointed into is
-#     still zero and the program's globals are unchanged; no fault was
+#     own record), the victim buffer the registers pointed into (a
+#     program global filled with 0xa5, not zero: the gate's stray stores
+#     write zeros) is unchanged and the program's globals are unchanged; no fault was
 #     reported for the call (it did not fault) and the stats show it went
 #     through the gate.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/boundary/common.sh"
