@@ -1,0 +1,107 @@
+# tests/boundary/common.sh - sourced by the boundary tests (not a test).
+#
+# Everything tests/iso/common.sh provides (skip/fail/hard_error, $tmp,
+# need_pku, the runs `plain`, `shim`, `via_cmd` setting $st,
+# describe_status, show, stats_calls/stats_faults), plus:
+#   $policies              tests/data/boundary
+#   $misprog               the driver (tests/progs/misprog)
+#   mis MODE CASE [ARGS]   misprog under tests/data/boundary/mis-MODE.policy
+#                          (LD_PRELOAD, PKREWIND_STATS=1), stdout in
+#                          $tmp/out, stderr in $tmp/err, status in $st
+#   mis_plain CASE [ARGS]  misprog without the shim, same files
+#   fault_count FILE FN    "fault in domain D calling FN:" lines
+#   rewound_count FILE FN  "call to FN rewound" lines
+#   fault_line FILE FN     the first fault line for FN
+#   need_ok CASE WHAT      the last run exited 0 and printed "CASE: ok",
+#                          else fail (showing stdout and stderr)
+#   need_status N WHAT     the last run's status is N, else fail
+#   need_faults FILE FN N WHAT  exactly N fault diagnostics and N
+#                          "rewound" lines for FN
+#   need_active FILE FN    the stats show FN called through the gate (the
+#                          shim really isolated libpkrmis in that run)
+#   not_killed WHAT        fail if the last run died of a signal or timed
+#                          out (a rewind was promised)
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
+
+policies=$top_srcdir/tests/data/boundary
+misprog=$progs/misprog
+# Each run is quick; a hang is a failure, not a wait.
+: "${PKREWIND_BOUNDARY_TIMEOUT:=30}"
+if test "$PKREWIND_TEST_TIMEOUT" -gt "$PKREWIND_BOUNDARY_TIMEOUT"; then
+	PKREWIND_TEST_TIMEOUT=$PKREWIND_BOUNDARY_TIMEOUT
+fi
+
+mis() {
+	_mode=$1; shift
+	extra_env=PKREWIND_STATS=1
+	shim "$policies/mis-$_mode.policy" "$misprog" "$@" >"$tmp/out" 2>"$tmp/err"
+	extra_env=
+}
+
+mis_plain() {
+	plain "$misprog" "$@" >"$tmp/out" 2>"$tmp/err"
+}
+
+fault_count() {
+	grep -c "^pkrewind\[[0-9]*\]: error: fault in domain [A-Za-z0-9_.-]* calling $2: " "$1"
+}
+
+rewound_count() {
+	grep -c "^pkrewind\[[0-9]*\]: error: domain [A-Za-z0-9_.-]*: call to $2 rewound" "$1"
+}
+
+fault_line() {
+	grep -m1 "^pkrewind\[[0-9]*\]: error: fault in domain [A-Za-z0-9_.-]* calling $2: " "$1"
+}
+
+show_run() {
+	show "$tmp/out" stdout
+	show "$tmp/err" stderr
+}
+
+need_ok() {
+	if test $st -ne 0 || ! grep -q "^$1: ok\$" "$tmp/out"; then
+		show_run
+		fail "$2: $(describe_status), $(grep -m1 "^$1: " "$tmp/out" || echo "no verdict from misprog")"
+	fi
+}
+
+need_status() {
+	if test $st -ne "$1"; then
+		show_run
+		fail "$2: $(describe_status), expected status $1"
+	fi
+}
+
+need_faults() {
+	_nf=$(fault_count "$1" "$2")
+	_nr=$(rewound_count "$1" "$2")
+	if test "$_nf" -ne "$3" || test "$_nr" -ne "$3"; then
+		show "$1" stderr
+		fail "$4: $_nf fault diagnostics and $_nr 'rewound' lines for $2, expected $3 and $3"
+	fi
+}
+
+need_active() {
+	_c=$(stats_calls "$1" "$2")
+	if test -z "$_c" || test "$_c" -eq 0; then
+		show "$1" stderr
+		fail "the stats do not show $2 called through the gate: the shim did not isolate libpkrmis"
+	fi
+}
+
+not_killed() {
+	if test $st -eq 124; then
+		show_run
+		fail "$1: timed out after ${PKREWIND_TEST_TIMEOUT}s (a hang, not a rewind)"
+	fi
+	if test $st -gt 128; then
+		show_run
+		fail "$1: $(describe_status): the process died where a rewind was promised"
+	fi
+}
+
+# excerpt FILE: the first pkrewind lines of FILE, for the log.
+excerpt() {
+	grep '^pkrewind' "$1" | grep -v ': stats: ' | head -n "${2:-3}" | sed 's/^/    /'
+}
