@@ -29,6 +29,10 @@ static_assert(offsetof(struct pkr_domain, index) == PKR_DOM_INDEX, "domain layou
 static_assert(offsetof(struct pkr_domain, argwords) == PKR_DOM_ARGWORDS, "domain layout");
 static_assert(offsetof(struct pkr_domain, errno_off) == PKR_DOM_ERRNO_OFF, "domain layout");
 static_assert(offsetof(struct pkr_domain, shadow) == PKR_DOM_SHADOW, "domain layout");
+static_assert(offsetof(struct pkr_domain, fns) == PKR_DOM_FNS, "domain layout");
+static_assert(offsetof(struct pkr_domain, fns_bytes) == PKR_DOM_FNS_BYTES, "domain layout");
+static_assert(sizeof(struct pkr_fn) == PKR_FN_SIZE, "fn size");
+static_assert(offsetof(struct pkr_thread, self) == PKR_T_SELF, "thread layout");
 static_assert(offsetof(struct pkr_thread, top) == PKR_T_TOP, "thread layout");
 static_assert(offsetof(struct pkr_thread, cur) == PKR_T_CUR, "thread layout");
 static_assert(offsetof(struct pkr_thread, tp) == PKR_T_TP, "thread layout");

@@ -13,10 +13,16 @@
  *  - A domain and its function descriptors are created at start-up or in
  *    a dlopen() wrapper, under pkr_shim_lock, and are never freed or
  *    moved: stubs hold their addresses.
- *  - Per-thread state lives in program memory (key 0), reached through the
- *    initial-exec TLS variable pkr_tls_thread.  A shadow thread block is a
- *    copy of the static TLS block, so the variable reads the same through
- *    either thread pointer.
+ *  - Per-thread state lives in program memory (key 0).  The program's side
+ *    reaches it through the initial-exec TLS variable pkr_tls_thread; the
+ *    gate's exit, the callback entry and the signal handlers reach it
+ *    through the GS base, which the shim points at it when the thread
+ *    first calls into a domain (pkr_thread_get): a domain may write its
+ *    shadow thread block, and with it the copy of pkr_tls_thread there,
+ *    but no library sets the GS base.  The gate checks that the two agree.
+ *  - The gate accepts a descriptor only if it lies in its domain's array
+ *    (pkr_domain.fns, PKR_FN_SIZE-aligned) and the domain is the one the
+ *    registry holds at its index: a descriptor a library built is refused.
  *  - Rewind records live on the caller's stack (program memory).
  */
 #ifndef PKR_DOMAINS_H
@@ -28,16 +34,20 @@
 #define PKR_FN_DOMAIN      8
 #define PKR_FN_CALLS      16
 #define PKR_FN_FAULTS     24
+#define PKR_FN_SIZE      128   /* sizeof(struct pkr_fn): the gate checks alignment */
 /* struct pkr_domain */
 #define PKR_DOM_PKRU       0
 #define PKR_DOM_INDEX      4
 #define PKR_DOM_ARGWORDS   8
 #define PKR_DOM_ERRNO_OFF 16
 #define PKR_DOM_SHADOW    24
+#define PKR_DOM_FNS       32   /* the domain's descriptor array ... */
+#define PKR_DOM_FNS_BYTES 40   /* ... and its size in bytes */
 /* struct pkr_thread */
 #define PKR_T_TOP          0
 #define PKR_T_CUR          8
 #define PKR_T_TP          16
+#define PKR_T_SELF        56   /* %gs:PKR_T_SELF is the thread state itself */
 #define PKR_T_DOMS        64
 #define PKR_TDOM_SHIFT     6   /* sizeof(struct pkr_tdom) == 64 */
 #define PKR_TDOM_SP        0
@@ -86,6 +96,7 @@ struct pkr_fn {
 	bool hidden;                  /* non-default version */
 	void *stub;                   /* the trampoline the program sees */
 	struct pkr_fn *next_hash;
+	char pad_[40];                /* PKR_FN_SIZE bytes in all */
 };
 
 /* A library of a domain, as the main namespace and the domain see it. */
@@ -103,6 +114,8 @@ struct pkr_domain {
 	uint64_t argwords;            /* stacked words copied */
 	int64_t errno_off;            /* namespace errno - thread pointer */
 	uint64_t shadow;              /* nonzero: switch %fs (read, none) */
+	struct pkr_fn *fns;           /* all descriptors (array) */
+	uint64_t fns_bytes;           /* nfns * PKR_FN_SIZE */
 	/* the rest is C only */
 	const struct pkr_domain_policy *pol;
 	int pkey;
@@ -113,7 +126,6 @@ struct pkr_domain {
 	size_t heap_size;
 	struct pkr_fn **hash;         /* exported functions by name */
 	size_t hash_size;
-	struct pkr_fn *fns;           /* all descriptors (array) */
 	char **data_names;            /* exported data objects (not isolable) */
 	size_t ndata;
 	size_t nfns;
@@ -147,7 +159,8 @@ struct pkr_thread {
 	void *altstack;
 	size_t altstack_size;
 	uint64_t sigdepth;            /* handlers running (altstack retagged) */
-	uint64_t pad_[2];             /* doms at PKR_T_DOMS (64) */
+	uint64_t pad_;
+	struct pkr_thread *self;      /* at PKR_T_SELF: the GS base points here */
 	struct pkr_tdom doms[PKR_MAX_DOM];
 };
 

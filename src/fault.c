@@ -147,6 +147,14 @@ static const char *what_memory(const struct pkr_domain *d, const struct pkr_thre
 		return NULL;
 	if (td->stack_map && a >= (uintptr_t)td->stack_map && a < td->stack_lo)
 		return "the domain's stack guard page (stack exhausted)";
+	if (si->si_signo == SIGBUS) {      /* BUS_* codes share SEGV_*'s numbers */
+		switch (si->si_code) {
+		case BUS_ADRALN: return "a misaligned address";
+		case BUS_ADRERR: return "a file mapping past the end of its file";
+		case BUS_OBJERR: return "memory with a hardware error";
+		}
+		return "memory";
+	}
 	if (si->si_code == SEGV_MAPERR)
 		return "unmapped memory";
 	if (si->si_code == SEGV_PKUERR) {
@@ -216,36 +224,64 @@ static void call_program_handler(int sig, siginfo_t *si, void *uc)
 	struct sigaction *a = &prog_act[sig];
 	sigset_t old;
 
-	if (a->sa_flags & SA_SIGINFO) {
-		if (!a->sa_sigaction)
-			return;
-	} else if (a->sa_handler == SIG_IGN) {
-		return;
-	}
-	/* The kernel blocked only our own mask: apply the program's. */
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &a->sa_mask, &old, _NSIG / 8);
-	if (a->sa_flags & SA_SIGINFO)
-		a->sa_sigaction(sig, si, uc);
-	else
-		a->sa_handler(sig);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
-	if (a->sa_flags & SA_RESETHAND) {
+	struct sigaction h = *a;
+
+	/* SA_RESETHAND: the disposition is the default from this delivery
+	 * on, as the kernel does it (before the handler runs).  The shim's
+	 * entry stays only for the fault signals, whose default it applies
+	 * itself (not_ours). */
+	if (h.sa_flags & SA_RESETHAND) {
 		memset(a, 0, sizeof *a);
 		a->sa_handler = SIG_DFL;
+		if (!is_fault_sig(sig)) {
+			prog_act_set[sig] = false;
+			sys_sigaction(sig, a, NULL);
+		}
 	}
+	/* The kernel blocked only our own mask: apply the program's (and
+	 * the signal itself, unless SA_NODEFER). */
+	if (!(h.sa_flags & SA_NODEFER))
+		sigaddset(&h.sa_mask, sig);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &h.sa_mask, &old, _NSIG / 8);
+	if (h.sa_flags & SA_SIGINFO)
+		h.sa_sigaction(sig, si, uc);
+	else
+		h.sa_handler(sig);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
+}
+
+/* The program has a handler of its own for sig (not SIG_DFL/SIG_IGN). */
+static bool program_handles(int sig)
+{
+	const struct sigaction *a = &prog_act[sig];
+
+	if (!prog_act_set[sig])
+		return false;
+	return (a->sa_flags & SA_SIGINFO) ? a->sa_sigaction != NULL
+		: (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN);
 }
 
 /* A fault that is not a domain's: as if the shim were not there. */
 static void not_ours(int sig, siginfo_t *si, void *uc)
 {
 	struct sigaction dfl;
+	uintptr_t pc = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
 
-	if (prog_act_set[sig] && (prog_act[sig].sa_flags & SA_SIGINFO
-				  ? prog_act[sig].sa_sigaction != NULL
-				  : (prog_act[sig].sa_handler != SIG_DFL))) {
+	if (pc == (uintptr_t)&pkr_gate_bad_fn || pc == (uintptr_t)&pkr_gate_bad_thread)
+		pkr_log(PKR_LOG_ERROR, "gate: %s in the program: stopping",
+			pc == (uintptr_t)&pkr_gate_bad_fn
+			? "called with a descriptor that is not one of the shim's"
+			: "the thread state does not match the shim's anchor");
+	else if (program_handles(sig)) {
 		call_program_handler(sig, si, uc);
 		return;
 	}
+	/* Ignored: a signal someone sent stays ignored; a fault the
+	 * hardware raised cannot be (the kernel kills the process), and
+	 * neither can abort()'s SIGABRT (abort() makes it fatal). */
+	if (prog_act_set[sig] && !(prog_act[sig].sa_flags & SA_SIGINFO) &&
+	    prog_act[sig].sa_handler == SIG_IGN && si->si_code <= 0)
+		return;
 	/* Default action: take our handler away and let the fault happen
 	 * again (hardware faults re-execute; sent signals are re-sent). */
 	memset(&dfl, 0, sizeof dfl);
@@ -324,6 +360,13 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 			d->pol->name, fn->name, sig_name(sig), code_name(sig, si->si_code),
 			what, at);
 
+	if (pc == (uintptr_t)&pkr_gate_bad_fn)
+		pkr_log(PKR_LOG_ERROR, "domain %s called the gate with a forged descriptor "
+			"(not one of the shim's): refused", d->pol->name);
+	else if (pc == (uintptr_t)&pkr_gate_bad_thread)
+		pkr_log(PKR_LOG_ERROR, "domain %s overwrote the thread state in its thread "
+			"block (it no longer matches the shim's anchor): refused", d->pol->name);
+
 	if (abort_now) {
 		if (d->pol->on_fault == PKR_ON_FAULT_ABORT)
 			pkr_log(PKR_LOG_ERROR, "domain %s: on-fault abort: terminating", d->pol->name);
@@ -380,14 +423,37 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	uc->uc_mcontext.gregs[REG_RDX] = 0;
 }
 
+/* This thread's state, from the GS anchor (domains.h), never from the
+ * thread block a domain may have written.  NULL when the thread has none:
+ * a new thread inherits its creator's GS base until its own first call
+ * into a domain, so the anchor counts only if the interrupted thread
+ * pointer `fs` is the state's own, or one of its shadow blocks. */
+static struct pkr_thread *handler_thread(uintptr_t fs)
+{
+	struct pkr_thread *t = (struct pkr_thread *)pkr_rdgsbase();
+
+	if (!t || t->self != t)
+		return NULL;
+	if (fs == t->tp)
+		return t;
+	for (size_t i = 0; i < PKR_MAX_DOM; i++)
+		if (t->doms[i].shadow_tp && fs == t->doms[i].shadow_tp)
+			return t;
+	return NULL;
+}
+
 /* Entered from pkr_fault_entry (gate.S) with the program's PKRU. */
 void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
-	struct pkr_thread *t;
-	int saved = errno;
+	uintptr_t fs = pkr_rdfsbase();
+	struct pkr_thread *t = handler_thread(fs);
+	int saved;
 
-	t = pkr_tls_thread;      /* the same through a shadow thread block */
+	/* The real thread block before anything touches TLS (errno). */
+	if (t && fs != t->tp)
+		pkr_wrfsbase(t->tp);
+	saved = errno;
 	sigstack_hold(t);
 	if (t && t->cur && t->top) {
 		/* A fault (or an abort) while this thread is inside a domain.
@@ -400,6 +466,8 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 	not_ours(sig, si, ucv);
 	sigstack_release(t);
 	errno = saved;
+	if (t && fs != t->tp)
+		pkr_wrfsbase(fs);
 }
 
 /* Any other signal the program handles: its handler runs with the
@@ -408,11 +476,12 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct pkr_domain *cur = NULL;
 	struct pkr_thread *t;
-	uintptr_t fs;
+	struct pkr_tdom *nested_td = NULL;
+	uintptr_t fs, nested_sp = 0;
 	int saved;
 
 	fs = pkr_rdfsbase();
-	t = pkr_tls_thread;
+	t = handler_thread(fs);
 	if (t && t->tp != fs)
 		pkr_wrfsbase(t->tp);
 	sigstack_hold(t);
@@ -423,9 +492,23 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 		cur = t->cur;
 		t->cur = NULL;
 	}
+	/* A call it makes into the domain it interrupted must start below
+	 * the interrupted frames, not at the domain stack's top (the red
+	 * zone, 128 bytes, is the interrupted code's too). */
+	if (cur) {
+		struct pkr_tdom *td = &t->doms[cur->index];
+		uintptr_t sp = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP];
+		if (td->sp && sp > td->stack_lo + 256 && sp <= td->stack_hi) {
+			nested_td = td;
+			nested_sp = td->sp;
+			td->sp = (sp - 128) & ~(uintptr_t)15;
+		}
+	}
 	saved = errno;
 	call_program_handler(sig, si, uc);
 	errno = saved;
+	if (nested_td)
+		nested_td->sp = nested_sp;
 	if (t)
 		t->cur = cur;
 	sigstack_release(t);

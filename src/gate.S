@@ -14,9 +14,26 @@
  * the thread's state so that the fault handler can resume the caller at
  * pkr_gate_unwind with the registers it had at the call.
  *
- * Register use between entry and return:
+ * Register use between entry and the call:
  *   %rbx thread state, %r12 fn, %r13 domain, %r14 per-thread domain
  *   slot / saved values, %r15 scratch.
+ *
+ * What decides rights and control flow, and where it comes from:
+ *   - the descriptor (%r11 from the stub): accepted only if it lies,
+ *     PKR_FN_SIZE-aligned, in the descriptor array of the domain it names,
+ *     and that domain is the registry's at its index (pkr_domains, key 0);
+ *     else the gate traps at pkr_gate_bad_fn (SIGILL), which the fault
+ *     handler reports and rewinds as the calling domain's fault;
+ *   - the thread state: pkr_tls_thread through %fs must equal the GS
+ *     anchor (%gs:PKR_T_SELF), else the gate traps at pkr_gate_bad_thread;
+ *   - after the library returns, nothing it could have written is used:
+ *     every callee-saved register is the library's to break, so the exit
+ *     takes the thread state from the GS anchor, the record from the
+ *     thread state (t->top, key 0), fn and domain from the record (on the
+ *     caller's stack, key 0), and pkr_gate_unwind reloads every
+ *     callee-saved register from the record.  In read and none modes none
+ *     of that memory is writable by the domain; in write mode all of it
+ *     is (write mode contains crashes, not stray writes).
  *
  * PKRU: the bookkeeping always runs with the program's PKRU (0).  A call
  * from a callback that runs with a domain's rights (the thread state says
@@ -133,12 +150,27 @@ pkr_gate:
 	.cfi_def_cfa %rbp, PKR_FR_RET + 8
 	mov	%r11, PKR_FR_FN(%rsp)
 	mov	%r11, %r12
+	/* Only the shim's own descriptors (see the top of this file). */
 	mov	PKR_FN_DOMAIN(%r12), %r13
+	mov	PKR_DOM_INDEX(%r13), %r10d
+	cmp	$PKR_MAX_DOM, %r10d
+	jae	pkr_gate_bad_fn
+	lea	pkr_domains(%rip), %r11
+	cmp	(%r11,%r10,8), %r13
+	jne	pkr_gate_bad_fn
+	mov	%r12, %r10
+	sub	PKR_DOM_FNS(%r13), %r10
+	cmp	PKR_DOM_FNS_BYTES(%r13), %r10
+	jae	pkr_gate_bad_fn
+	test	$(PKR_FN_SIZE - 1), %r10
+	jnz	pkr_gate_bad_fn
 .Lreload:
 	mov	pkr_tls_thread@gottpoff(%rip), %r10
 	mov	%fs:(%r10), %rbx
 	test	%rbx, %rbx
 	jz	.Lprepare
+	cmp	%gs:PKR_T_SELF, %rbx
+	jne	pkr_gate_bad_thread
 	/* Called from code running with a domain's rights (a callback)?
 	 * Then take the program's rights before the bookkeeping writes
 	 * key-0 memory.  (Reading the thread state is allowed in read and
@@ -220,12 +252,16 @@ pkr_gate:
 
 	/* Back from the library: its rights off first.  The program's PKRU
 	 * is the constant 0; jumping to this wrpkru with any other %eax
-	 * (the gate as a gadget) ends in pkr_gate_pkru_mismatch. */
+	 * (the gate as a gadget) ends in pkr_gate_pkru_mismatch.  Then
+	 * nothing from the library's registers: the thread state from the
+	 * GS anchor, the record from it, fn and domain from the record. */
 	mov	%rax, %r14
 	mov	%rdx, %r15
 	wrpkru_program
-	/* The record: %rbp, like %rbx, %r12 and %r13, is callee-saved. */
-	mov	%rbp, %r10
+	mov	%gs:PKR_T_SELF, %rbx
+	mov	PKR_T_TOP(%rbx), %r10
+	mov	PKR_FR_FN(%r10), %r12
+	mov	PKR_FN_DOMAIN(%r12), %r13
 
 	/* errno back, then the caller's thread pointer. */
 	mov	PKR_DOM_ERRNO_OFF(%r13), %r11
@@ -376,6 +412,24 @@ pkr_gate_unwind:
 	ret
 	.cfi_endproc
 	.size	pkr_gate_unwind, .-pkr_gate_unwind
+
+/* A descriptor that is not the shim's, or a thread state that does not
+ * match the GS anchor: trap.  The fault handler knows these addresses:
+ * inside a domain (a library called the gate) the calling domain's call
+ * is rewound with a diagnostic; in the program, a diagnostic and the
+ * default action of SIGILL. */
+	.globl	pkr_gate_bad_fn
+	.hidden	pkr_gate_bad_fn
+	.type	pkr_gate_bad_fn, @function
+pkr_gate_bad_fn:
+	ud2
+	.size	pkr_gate_bad_fn, .-pkr_gate_bad_fn
+	.globl	pkr_gate_bad_thread
+	.hidden	pkr_gate_bad_thread
+	.type	pkr_gate_bad_thread, @function
+pkr_gate_bad_thread:
+	ud2
+	.size	pkr_gate_bad_thread, .-pkr_gate_bad_thread
 
 /* The PKRU check failed: take the program's rights and stop. */
 	.type	pkr_gate_pkru_mismatch, @function

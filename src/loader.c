@@ -201,6 +201,7 @@ static int build_exports(struct pkr_domain *d)
 		pkr_dynsym_free(&tabs[i]);
 	}
 	d->nfns = k;
+	d->fns_bytes = k * sizeof *d->fns;
 	if (pkr_tramp_build(d->fns, d->nfns) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map trampolines: %s",
 			d->pol->name, strerror(errno));

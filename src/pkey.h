@@ -92,6 +92,30 @@ static inline void pkr_wrfsbase(uintptr_t v)
 		pkr_arch_prctl(PKR_ARCH_SET_FS, v);
 }
 
+/* The GS base: the anchor of the shim's per-thread state (domains.h).
+ * rdgsbase/wrgsbase where allowed, else arch_prctl (async-signal-safe;
+ * errno untouched). */
+#define PKR_ARCH_SET_GS 0x1001
+#define PKR_ARCH_GET_GS 0x1004
+static inline uintptr_t pkr_rdgsbase(void)
+{
+	uintptr_t v = 0;
+
+	if (pkr_fsgsbase)
+		__asm__ volatile("rdgsbase %0" : "=r"(v));
+	else
+		pkr_arch_prctl(PKR_ARCH_GET_GS, (unsigned long)&v);
+	return v;
+}
+
+static inline void pkr_wrgsbase(uintptr_t v)
+{
+	if (pkr_fsgsbase)
+		__asm__ volatile("wrgsbase %0" : : "r"(v) : "memory");
+	else
+		pkr_arch_prctl(PKR_ARCH_SET_GS, v);
+}
+
 /* The thread pointer as libc sees it (%fs:0 holds it). */
 static inline uintptr_t pkr_thread_pointer(void)
 {

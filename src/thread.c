@@ -25,6 +25,7 @@
 #define PAGE 4096ul
 #define ALTSTACK_MIN (256ul << 10)
 #define RSEQ_SIG_X86 0x53053053
+#define PKR_SS_AUTODISARM (1 << 31)   /* Linux 4.7; not in every libc header */
 
 __thread struct pkr_thread *pkr_tls_thread __attribute__((tls_model("initial-exec")));
 
@@ -116,12 +117,22 @@ static void altstack_setup(struct pkr_thread *t)
 	long min = sysconf(_SC_SIGSTKSZ);
 	size_t len = ALTSTACK_MIN;
 
-	/* The program's own altstack (key 0) is kept where the kernel can
-	 * always write a frame there (6.12 and later); before 6.12 a frame
-	 * for a fault in a read or none domain needs the signal-stack key,
-	 * so the shim's altstack replaces it. */
-	if (!pkr_sigkey && sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+	/* SS_AUTODISARM: while a handler runs, the altstack is off, so that
+	 * a fault in a domain called from the handler gets its frame on the
+	 * stack it happens on (the domain's, writable under the domain's
+	 * PKRU on every kernel) instead of at the altstack's top, over the
+	 * live frame of the handler that called it.  sigreturn arms it
+	 * again.
+	 *
+	 * The program's own altstack (key 0) is kept where the kernel can
+	 * always write a frame there (6.12 and later), armed the same way;
+	 * before 6.12 a frame for a fault in a read or none domain needs the
+	 * signal-stack key, so the shim's altstack replaces it. */
+	if (!pkr_sigkey && sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE)) {
+		old.ss_flags = PKR_SS_AUTODISARM;
+		sigaltstack(&old, NULL);
 		return;
+	}
 	if (min > 0 && (size_t)min * 8 > len)
 		len = ((size_t)min * 8 + PAGE - 1) & ~(PAGE - 1);
 	t->altstack = map_pages(len);
@@ -138,7 +149,7 @@ static void altstack_setup(struct pkr_thread *t)
 	}
 	ss.ss_sp = t->altstack;
 	ss.ss_size = len;
-	ss.ss_flags = 0;
+	ss.ss_flags = PKR_SS_AUTODISARM;
 	if (sigaltstack(&ss, NULL) != 0) {
 		munmap(t->altstack, len);
 		t->altstack = NULL;
@@ -155,6 +166,8 @@ struct pkr_thread *pkr_thread_get(void)
 	if (!t)
 		return NULL;
 	t->tp = (uintptr_t)__builtin_thread_pointer();
+	t->self = t;
+	pkr_wrgsbase((uintptr_t)t);       /* the anchor (domains.h) */
 	pkr_thread_rseq_off();
 	altstack_setup(t);
 	pthread_setspecific(thread_key, t);

@@ -31,6 +31,8 @@ int pkr_tramp_nokeys(void);
  * pkr_gate_violation, pkr_fault_handler, pkr_signal_handler (fault.h). */
 void pkr_gate(void);
 void pkr_gate_unwind(void);
+void pkr_gate_bad_fn(void);       /* traps: a descriptor not the shim's */
+void pkr_gate_bad_thread(void);   /* traps: thread state != GS anchor */
 /* Signal handler entries: take the program's PKRU, then the C handler. */
 void pkr_fault_entry(int, siginfo_t *, void *);
 void pkr_signal_entry(int, siginfo_t *, void *);
