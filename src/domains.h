@@ -140,6 +140,9 @@ struct pkr_domain {
 	uintptr_t rt_lo, rt_hi;       /* the runtime's own range */
 	const struct pkr_rt_shared *rt; /* what the runtime shares (runtime/rt.h) */
 	struct pkr_snapshot *snapshot; /* on-fault reset: state after loading */
+	/* The runtime's free, realloc, malloc_usable_size, for the program's
+	 * calls on the domain's memory (crossheap.c); in fns[], after nfns. */
+	struct pkr_fn *rt_free, *rt_realloc, *rt_usable;
 };
 
 struct pkr_tdom {                     /* one per (thread, domain) */

@@ -378,13 +378,16 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	}
 
 	/* The signal mask the thread had before the library changed it (read
-	 * before a reset puts the runtime's table back). */
+	 * before a reset puts the runtime's table back).  The table is domain
+	 * memory: whatever it says, the fault signals stay deliverable. */
 	if (d->rt) {
 		struct pkr_rt_mask *m = d->rt->masks;
 		int tid = (int)syscall(SYS_gettid);
-		for (size_t i = 0; i < d->rt->nmasks; i++)
-			if (m[i].active && m[i].tid == tid) {
+		for (size_t i = 0; i < d->rt->nmasks && i < PKR_RT_MASK_SLOTS; i++)
+			if (m[i].active == 1 && m[i].tid == tid) {
 				uc->uc_sigmask = m[i].saved;
+				for (size_t k = 0; k < sizeof fault_sigs / sizeof fault_sigs[0]; k++)
+					sigdelset(&uc->uc_sigmask, fault_sigs[k]);
 				m[i].active = 0;
 			}
 	}
@@ -392,7 +395,7 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 		pkr_reset_restore(d);
 		__atomic_fetch_add(&d->resets, 1, __ATOMIC_RELAXED);
 	} else {
-		pkr_reset_unlock_heap(d, pc);
+		pkr_reset_unlock_heap(d, d->shadow ? t->doms[d->index].shadow_tp : t->tp);
 	}
 
 	if (fn->fault_void)

@@ -126,6 +126,33 @@ static int tag_namespace(struct pkr_domain *d)
 
 /* ---- exported functions ---------------------------------------------- */
 
+
+/* Descriptors for the runtime's free, realloc and malloc_usable_size, at
+ * f[0..PKR_RT_FNS): the program's calls on domain memory go to them
+ * through the gate (crossheap.c).  Not in the name table, not counted in
+ * nfns.  Returns how many were set up. */
+#define PKR_RT_FNS 3
+static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
+{
+	static const char *const names[PKR_RT_FNS] = {
+		"free", "realloc", "malloc_usable_size"
+	};
+	struct pkr_fn **slots[PKR_RT_FNS] = { &d->rt_free, &d->rt_realloc, &d->rt_usable };
+
+	for (size_t i = 0; i < PKR_RT_FNS; i++) {
+		f[i].target = pkr_real.dlsym(d->rt_handle, names[i]);
+		if (!f[i].target)
+			return i;
+		f[i].dom = d;
+		f[i].name = names[i];
+		f[i].fault_void = i == 0;
+		f[i].fault_value = 0;           /* realloc: NULL, usable size 0 */
+		f[i].fault_errno = i == 1 ? ENOMEM : PKR_ERRNO_KEEP;
+		*slots[i] = &f[i];
+	}
+	return PKR_RT_FNS;
+}
+
 static int build_exports(struct pkr_domain *d)
 {
 	struct pkr_symtab tabs[PKR_MAX_LIBS];
@@ -146,7 +173,8 @@ static int build_exports(struct pkr_domain *d)
 		}
 		total += tabs[i].nsyms;
 	}
-	d->fns = calloc(total ? total : 1, sizeof *d->fns);
+	/* + the runtime's free, realloc and malloc_usable_size (crossheap.c) */
+	d->fns = calloc(total + PKR_RT_FNS, sizeof *d->fns);
 	d->hash_size = total * 2 + 1;
 	d->hash = calloc(d->hash_size, sizeof *d->hash);
 	if (!d->fns || !d->hash) {
@@ -201,8 +229,9 @@ static int build_exports(struct pkr_domain *d)
 		pkr_dynsym_free(&tabs[i]);
 	}
 	d->nfns = k;
+	k += add_runtime_fns(d, &d->fns[k]);
 	d->fns_bytes = k * sizeof *d->fns;
-	if (pkr_tramp_build(d->fns, d->nfns) != 0) {
+	if (pkr_tramp_build(d->fns, k) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map trampolines: %s",
 			d->pol->name, strerror(errno));
 		return -1;

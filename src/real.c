@@ -26,7 +26,7 @@ static void *need(void *p, const char *name, const char *version)
 }
 
 /* name@version in the C library's own symbol table. */
-static void *libc_symbol(const char *name, const char *version)
+void *pkr_real_libc_symbol(const char *name, const char *version)
 {
 	struct link_map *lm = NULL;
 	Dl_info info;
@@ -35,6 +35,7 @@ static void *libc_symbol(const char *name, const char *version)
 		return need(NULL, name, version);
 	return need(pkr_elf_lookup(lm, name, version), name, version);
 }
+#define libc_symbol pkr_real_libc_symbol
 
 void pkr_real_resolve(void)
 {

@@ -41,6 +41,10 @@ extern struct pkr_real pkr_real __attribute__((visibility("hidden")));
 
 void pkr_real_resolve(void);
 
+/* name@version from the C library's own symbol table; allocates nothing
+ * (usable before start-up, from free()); exits 127 if missing. */
+void *pkr_real_libc_symbol(const char *name, const char *version);
+
 static inline const struct pkr_real *pkr_real_init(void)
 {
 	if (!__atomic_load_n(&pkr_real.ready, __ATOMIC_ACQUIRE))

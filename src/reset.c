@@ -16,6 +16,7 @@
 #include "elf.h"
 #include "log.h"
 #include "maps.h"
+#include "pkey.h"
 #include "reset.h"
 #include "runtime/rt.h"
 
@@ -102,16 +103,29 @@ void pkr_reset_restore(struct pkr_domain *d)
 	/* The heap's current high-water mark, before its bookkeeping (in the
 	 * runtime's .bss) is put back. */
 	dirty = *d->rt->heap_dirty_hi;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		/* The library may have made its own memory read-only (or
+		 * inaccessible) since: writable again, as it was after
+		 * loading, with the domain's key. */
+		uintptr_t lo = s->r[i].lo & ~(uintptr_t)4095, hi = pkr_page_up(s->r[i].hi);
+		pkr_raw_pkey_mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE, d->pkey);
 		memcpy((void *)s->r[i].lo, s->r[i].copy, s->r[i].hi - s->r[i].lo);
-	/* Drop what was allocated since. */
+	}
+	/* Drop what was allocated since.  The mark is the runtime's (domain
+	 * memory): only within the domain's heap. */
 	uintptr_t from = pkr_page_up(s->heap_dirty);
-	if (dirty > from)
+	uintptr_t heap_end = (uintptr_t)d->heap_base + d->heap_size;
+	if (dirty > heap_end)
+		dirty = heap_end;
+	if (dirty > from && from >= (uintptr_t)d->heap_base)
 		madvise((void *)from, pkr_page_up(dirty) - from, MADV_DONTNEED);
 }
 
-void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t pc)
+void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t tp)
 {
-	if (d->rt && pc >= d->rt_lo && pc < d->rt_hi)
-		__atomic_store_n(d->rt->heap_lock, 0, __ATOMIC_RELEASE);
+	uintptr_t owner = tp;
+
+	if (d->rt && tp)
+		__atomic_compare_exchange_n(d->rt->heap_lock, &owner, 0, false,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }

@@ -23,8 +23,9 @@
 int pkr_reset_take(struct pkr_domain *d);
 /* Put it back, and drop heap pages handed out since. */
 void pkr_reset_restore(struct pkr_domain *d);
-/* A fault inside the runtime (pc in its range) leaves the heap lock held
- * by the rewound thread: release it. */
-void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t pc);
+/* A rewound thread that held the runtime's heap lock (its owner word is
+ * `tp`, the thread pointer the thread ran the domain with) leaves it
+ * held: release it.  A lock another thread holds is left alone. */
+void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t tp);
 
 #endif

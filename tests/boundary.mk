@@ -51,6 +51,9 @@ BOUNDARY_FIXED = \
 	tests/boundary/forge.sh \
 	tests/boundary/tcb.sh \
 	tests/boundary/nested.sh \
+	tests/boundary/free.sh \
+	tests/boundary/heaplock.sh \
+	tests/boundary/reset-mprotect.sh \
 	tests/boundary/sigdisp.sh \
 	tests/boundary/sigbus.sh \
 	tests/boundary/failclosed.sh

@@ -45,10 +45,27 @@ static inline struct chunk *cnext(struct chunk *c) { return (struct chunk *)((ch
 static inline void *payload(struct chunk *c) { return (char *)c + HDR; }
 static inline struct chunk *chunk_of(void *p) { return (struct chunk *)((char *)p - HDR); }
 
+/* The lock word holds its owner's thread pointer (%fs:0, the thread
+ * block the domain runs on, unique per thread): after rewinding a thread
+ * that faulted, the shim releases the lock only if that thread holds it. */
+static inline uintptr_t self_id(void)
+{
+	uintptr_t v;
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	return v;
+}
+
 static void lock(struct pkr_heap *h)
 {
-	while (__atomic_exchange_n(&h->lock, 1, __ATOMIC_ACQUIRE))
+	uintptr_t me = self_id();
+
+	for (;;) {
+		uintptr_t free_ = 0;
+		if (__atomic_compare_exchange_n(&h->lock, &free_, me, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
 		syscall(SYS_sched_yield);
+	}
 }
 
 static void unlock(struct pkr_heap *h)

@@ -30,7 +30,7 @@ struct pkr_arena {
 };
 
 struct pkr_heap {
-	int lock;
+	uintptr_t lock;               /* 0, or the owner's thread pointer */
 	struct pkr_arena arenas[2];   /* [0] bootstrap, [1] the domain heap */
 	int narenas;
 };

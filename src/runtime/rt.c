@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ static struct pkr_heap *H(void)
 static struct pkr_rt_mask mask_slots[PKR_RT_MASK_SLOTS];
 
 /* The fields rt.h publishes, as the allocator declares them. */
-static_assert(sizeof heap.lock == sizeof(int), "heap_lock is an int");
+static_assert(sizeof heap.lock == sizeof(uintptr_t), "heap_lock is a uintptr_t");
 static_assert(sizeof heap.arenas[1].dirty_hi == sizeof(uintptr_t), "dirty_hi");
 
 RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared *out)
@@ -218,24 +219,38 @@ static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, S
  * the library puts the mask back.  (mask_slots is defined above, with
  * what pkr_rt_init shares.) */
 
-static struct pkr_rt_mask *mask_slot(int tid)
+/* This thread's slot, or a free one claimed for it (a compare-and-swap
+ * on `active`: threads of the domain change masks concurrently).  A
+ * claimed slot has tid set before it counts as this thread's. */
+static struct pkr_rt_mask *mask_slot(int tid, const sigset_t *prev)
 {
-	struct pkr_rt_mask *free_slot = NULL;
-
-	for (size_t i = 0; i < PKR_RT_MASK_SLOTS; i++) {
-		if (mask_slots[i].active && mask_slots[i].tid == tid)
+	for (size_t i = 0; i < PKR_RT_MASK_SLOTS; i++)
+		if (__atomic_load_n(&mask_slots[i].active, __ATOMIC_ACQUIRE) &&
+		    mask_slots[i].tid == tid)
 			return &mask_slots[i];
-		if (!mask_slots[i].active && !free_slot)
-			free_slot = &mask_slots[i];
+	for (size_t i = 0; i < PKR_RT_MASK_SLOTS; i++) {
+		int zero = 0;
+		if (__atomic_compare_exchange_n(&mask_slots[i].active, &zero, 2, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			mask_slots[i].saved = *prev;
+			mask_slots[i].tid = tid;
+			__atomic_store_n(&mask_slots[i].active, 1, __ATOMIC_RELEASE);
+			return &mask_slots[i];
+		}
 	}
-	return free_slot;
+	return NULL;
 }
 
 static int set_mask(int how, const sigset_t *set, sigset_t *old)
 {
 	sigset_t copy, prev, now;
 	struct pkr_rt_mask *m;
-	int r;
+	int r, tid;
+
+	/* The kernel fills _NSIG/8 bytes of a sigset_t: the rest must be
+	 * zero for the comparison below. */
+	memset(&prev, 0, sizeof prev);
+	memset(&now, 0, sizeof now);
 
 	if (!set)
 		return (int)syscall(SYS_rt_sigprocmask, how, NULL, old, _NSIG / 8);
@@ -248,15 +263,11 @@ static int set_mask(int how, const sigset_t *set, sigset_t *old)
 		return r;
 	if (old)
 		*old = prev;
+	tid = (int)syscall(SYS_gettid);
 	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &now, _NSIG / 8) == 0 &&
-	    (m = mask_slot((int)syscall(SYS_gettid)))) {
-		if (!m->active) {
-			m->saved = prev;
-			m->tid = (int)syscall(SYS_gettid);
-			m->active = 1;
-		}
-		if (!memcmp(&now, &m->saved, sizeof now))
-			m->active = 0;
+	    (m = mask_slot(tid, &prev))) {
+		if (!memcmp(&now, &m->saved, _NSIG / 8))
+			__atomic_store_n(&m->active, 0, __ATOMIC_RELEASE);
 	}
 	return 0;
 }

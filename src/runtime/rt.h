@@ -43,8 +43,9 @@ struct pkr_rt_mask {
  * is not an option.  The pointers point into the runtime's .bss (domain
  * memory, copied back by an on-fault reset, so they stay valid).  This is
  * the whole interface: the shim includes no other runtime header.
- *  - heap_lock: the allocator's lock word; the shim stores 0 (release)
- *    to free it after rewinding a thread that faulted while holding it.
+ *  - heap_lock: the allocator's lock word, 0 or the owner's thread
+ *    pointer (%fs:0 as the domain's code sees it); after rewinding a
+ *    thread, the shim stores 0 (release) if that thread owns it.
  *  - heap_dirty_hi: the highest address the domain heap ever handed out
  *    (on-fault reset drops the pages above the snapshot's mark).
  *  - boot_base, boot_dirty_hi: the same for the bootstrap region
@@ -53,7 +54,7 @@ struct pkr_rt_mask {
 struct pkr_rt_shared {
 	uint32_t size;                    /* sizeof(struct pkr_rt_shared) */
 	uint32_t nmasks;
-	int *heap_lock;
+	uintptr_t *heap_lock;
 	const uintptr_t *heap_dirty_hi;
 	uintptr_t boot_base;
 	const uintptr_t *boot_dirty_hi;
