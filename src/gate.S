@@ -442,6 +442,63 @@ pkr_gate_pkru_mismatch:
 	ud2
 	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
 
+/* The reverse gate (service.h): the runtime, running with its domain's
+ * rights, asks the program's side for exit, fork or a longjmp out.  The
+ * program's rights in (checked), pkr_service_handler, then the rights of
+ * the domain the thread state names (its answer in %rdx), never a value
+ * from the caller.  %rdi, %rsi, %rdx: op and two arguments. */
+	.globl	pkr_service
+	.hidden	pkr_service
+	.type	pkr_service, @function
+	.p2align 4
+pkr_service:
+	.cfi_startproc
+	push	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbx, 0
+	push	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r12, 0
+	push	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r13, 0
+	mov	%rdi, %r12
+	mov	%rsi, %r13
+	mov	%rdx, %rbx
+	wrpkru_program
+	mov	%r12, %rdi
+	mov	%r13, %rsi
+	mov	%rbx, %rdx
+	call	pkr_service_handler
+	test	%rdx, %rdx
+	jz	1f
+	mov	%rax, %r12
+	mov	%rdx, %r13
+	wrpkru_domain %r13
+	mov	%r12, %rax
+1:	pop	%r13
+	.cfi_adjust_cfa_offset -8
+	pop	%r12
+	.cfi_adjust_cfa_offset -8
+	pop	%rbx
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	pkr_service, .-pkr_service
+
+/* pkr_call_on_stack(fn, arg, sp): fn(arg) on another stack; fn does not
+ * return (service.c: exit on the program's stack). */
+	.globl	pkr_call_on_stack
+	.hidden	pkr_call_on_stack
+	.type	pkr_call_on_stack, @function
+pkr_call_on_stack:
+	mov	%rdx, %rsp
+	mov	%rdi, %rax
+	mov	%rsi, %rdi
+	call	*%rax
+	ud2
+	.size	pkr_call_on_stack, .-pkr_call_on_stack
+
 /* Signal handler entries.  The kernel starts a handler with PKRU allowing
  * key 0 only, and %fs may still point at a domain's shadow thread block
  * (another key): before any C code runs (a stack-protector prologue reads

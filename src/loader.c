@@ -24,6 +24,7 @@
 #include "pkey.h"
 #include "real.h"
 #include "reset.h"
+#include "service.h"
 #include "runtime/rt.h"
 #include "tramp.h"
 
@@ -333,6 +334,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	cfg.heap_size = d->heap_size;
 	cfg.pkey = d->pkey;
 	cfg.allow_threads = dp->trust == PKR_TRUST_WRITE;
+	cfg.service = pkr_service;
 	if (!rt_init || rt_init(&cfg, shared) != 0 || shared->size != sizeof *shared) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: %s is not a usable domain runtime",
 			dp->name, rt);

@@ -31,6 +31,7 @@ src_libpkrewind_la_SOURCES = \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h \
 	src/crossheap.c src/crossheap.h \
+	src/service.c src/service.h \
 	src/stats.c src/stats.h \
 	src/shim.c src/shim.h
 src_libpkrewind_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden

@@ -26,6 +26,7 @@
 
 #include "crossheap.h"
 #include "domains.h"
+#include "service.h"
 #include "elf.h"
 #include "fault.h"
 #include "interpose.h"
@@ -291,6 +292,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	pkr_log_init(1);
 	pkr_real_init();       /* every real function, or exit 127 now */
 	pkr_crossheap_init();
+	pkr_service_init();
 	src = pkr_policy_locate(path, sizeof path);
 	if (src == PKR_POLICY_NONE) {
 		pkr_log(PKR_LOG_DEBUG, "no policy (PKREWIND_POLICY, ~/.config/pkrewind/policy, "

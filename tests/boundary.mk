@@ -54,6 +54,9 @@ BOUNDARY_FIXED = \
 	tests/boundary/free.sh \
 	tests/boundary/heaplock.sh \
 	tests/boundary/reset-mprotect.sh \
+	tests/boundary/longjmp.sh \
+	tests/boundary/fork.sh \
+	tests/boundary/exit.sh \
 	tests/boundary/sigdisp.sh \
 	tests/boundary/sigbus.sh \
 	tests/boundary/failclosed.sh

@@ -73,6 +73,9 @@ static void unlock(struct pkr_heap *h)
 	__atomic_store_n(&h->lock, 0, __ATOMIC_RELEASE);
 }
 
+void pkr_heap_lock(struct pkr_heap *h) { lock(h); }
+void pkr_heap_unlock(struct pkr_heap *h) { unlock(h); }
+
 static unsigned bin_index(size_t sz)
 {
 	unsigned lg, idx;

@@ -42,6 +42,9 @@ void *pkr_heap_realloc(struct pkr_heap *h, void *p, size_t n);
 /* Returns 0; -1 when p is not from this heap (it is then ignored);
  * -2 when p is not an allocated chunk (double free, smashed header). */
 int pkr_heap_free(struct pkr_heap *h, void *p);
+/* Hold the heap's lock across a fork (the child's heap is then whole). */
+void pkr_heap_lock(struct pkr_heap *h);
+void pkr_heap_unlock(struct pkr_heap *h);
 size_t pkr_heap_usable_size(struct pkr_heap *h, void *p);
 
 #endif

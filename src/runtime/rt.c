@@ -34,6 +34,10 @@ static struct pkr_heap heap;
 static create_fn real_pthread_create;
 static int domain_key = -1;
 static int allow_threads;
+static long (*service)(long op, long a, long b);
+/* The namespace's own longjmp family, past the runtime. */
+typedef void noreturn_jump(void *, int);      /* does not return */
+static noreturn_jump *real_longjmp, *real_longjmp_chk;
 /* Allocations made while the namespace's libc starts, before the shim
  * hands over the heap.  Part of the runtime's .bss: tagged like it, and
  * copied on every on-fault reset, so kept small: glibc 2.36 allocates
@@ -60,6 +64,9 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	domain_key = cfg->pkey;
 	allow_threads = cfg->allow_threads;
 	real_pthread_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
+	service = cfg->service;
+	real_longjmp = (noreturn_jump *)dlsym(RTLD_NEXT, "longjmp");
+	real_longjmp_chk = (noreturn_jump *)dlsym(RTLD_NEXT, "__longjmp_chk");
 	if (heap.narenas != 2)
 		return -1;
 	memset(out, 0, sizeof *out);
@@ -296,3 +303,58 @@ RT_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a,
 		return EAGAIN;
 	return real_pthread_create(t, a, start, arg);
 }
+
+/* ---- what must happen on the program's side ---------------------------- */
+
+/* exit() from the library is the program's exit: its stdio is flushed and
+ * its atexit handlers run (the namespace's own exit would end the process
+ * with neither).  _exit and _Exit stay the namespace's: they flush
+ * nothing anyway. */
+RT_EXPORT void exit(int status)
+{
+	if (service)
+		service(PKR_RT_EXIT, status, 0);
+	_exit(status);
+}
+
+/* fork() from the library: the program's fork (its atfork handlers, its
+ * C library's state); parent and child both go on in the library.  The
+ * runtime's heap lock is held across it, so the child's heap is
+ * consistent. */
+RT_EXPORT pid_t fork(void)
+{
+	long r;
+
+	if (!service)
+		return -1;
+	pkr_heap_lock(&heap);
+	r = service(PKR_RT_FORK, 0, 0);
+	pkr_heap_unlock(&heap);
+	return (pid_t)r;
+}
+
+/* longjmp to a jmp_buf of the program's (libpng-style error handling)
+ * leaves the domain: the shim unwinds its calls and jumps with the
+ * program's rights.  To the library's own jmp_buf: the namespace's. */
+static __attribute__((noreturn)) void jump(void *env, int val, int chk)
+{
+	/* 1: the domain's own jmp_buf; 2: refused (not a live frame of the
+	 * program): a fault of the library's, rewound. */
+	if (service && service(PKR_RT_LONGJMP, (long)env, val) == 2)
+		abort();
+	if (chk && real_longjmp_chk)
+		real_longjmp_chk(env, val);
+	real_longjmp(env, val);
+	__builtin_unreachable();
+}
+
+/* Declared here: <setjmp.h> types them with jmp_buf, which would not
+ * match the interposition's plain pointer. */
+void longjmp(void *env, int val) __attribute__((noreturn));
+void _longjmp(void *env, int val) __attribute__((noreturn));
+void siglongjmp(void *env, int val) __attribute__((noreturn));
+void __longjmp_chk(void *env, int val) __attribute__((noreturn));
+RT_EXPORT __attribute__((noreturn)) void longjmp(void *env, int val) { jump(env, val, 0); }
+RT_EXPORT __attribute__((noreturn)) void _longjmp(void *env, int val) { jump(env, val, 0); }
+RT_EXPORT __attribute__((noreturn)) void siglongjmp(void *env, int val) { jump(env, val, 0); }
+RT_EXPORT __attribute__((noreturn)) void __longjmp_chk(void *env, int val) { jump(env, val, 1); }

@@ -19,11 +19,24 @@
 
 struct pkr_rt_shared;
 
+/* What the library asks of the program's side (pkr_rt_config.service):
+ * things that must happen with the program's C library and rights. */
+enum pkr_rt_op {
+	PKR_RT_EXIT = 1,       /* exit(a): the program's exit (its stdio, atexit) */
+	PKR_RT_FORK,           /* fork(): the program's fork; both sides go on in the library */
+	PKR_RT_LONGJMP,        /* longjmp(a, b) to a program's jmp_buf: never returns;
+				* returns 1 when the jmp_buf is the domain's own */
+};
+
 struct pkr_rt_config {
 	void *heap;            /* key-tagged region for the heap */
 	size_t heap_size;
 	int pkey;              /* the domain's key: new mappings get it */
 	int allow_threads;     /* trusted-memory write: pthread_create passes */
+	/* The shim's reverse gate (gate.S pkr_service): called with the
+	 * domain's rights, it runs `op` with the program's and comes back
+	 * with the domain's. */
+	long (*service)(long op, long a, long b);
 };
 
 /* Hand the runtime its heap; fill *out (the shim's memory) with what the

@@ -13,8 +13,12 @@
 #  3. write and read mode, `misprog longjmp jump crash`: "longjmp: ok",
 #     then the program's own NULL write kills it with SIGSEGV (status 139)
 #     and is not rewound as the library's (no fault diagnostic);
-#  4. none mode: the library cannot read the jmp_buf: `misprog longjmp
-#     rewind` exits 0, the call was rewound with -216 (one diagnostic).
+#  4. none mode too: the library cannot read the jmp_buf, but it does not
+#     have to: the shim reads it and jumps with the program's rights;
+#  5. every mode: a jmp_buf of garbage bytes (`misprog longjmp bogus`) is
+#     refused (pkrewind says it is not a live frame of the program) and
+#     the call is rewound with -216, instead of the program jumping to
+#     whatever the garbage decodes to.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/boundary/common.sh"
 
 need_pku
@@ -27,7 +31,7 @@ test $st -eq 0 && grep -q '^longjmp: ok$' "$tmp/out" || { show_run; hard_error "
 mis_plain longjmp jump crash
 test $st -eq 139 || { show_run; hard_error "without the shim, misprog longjmp jump crash: $(describe_status), expected 139"; }
 
-for mode in write read; do
+for mode in write read none; do
 	say "misprog longjmp jump under the shim (trusted-memory $mode)"
 	mis $mode longjmp jump
 	not_killed "longjmp ($mode)"
@@ -45,9 +49,14 @@ for mode in write read; do
 	say "  the program's own crash: $(describe_status)"
 done
 
-say "misprog longjmp rewind under the shim (trusted-memory none)"
-mis none longjmp rewind
-not_killed "longjmp (none)"
-need_ok longjmp "longjmp (none)"
-need_faults "$tmp/err" pkrmis_longjmp 1 "longjmp (none)"
+for mode in write read none; do
+	say "misprog longjmp bogus under the shim (trusted-memory $mode)"
+	mis $mode longjmp bogus
+	not_killed "longjmp bogus ($mode)"
+	need_ok longjmp "longjmp bogus ($mode)"
+	need_faults "$tmp/err" pkrmis_longjmp 1 "longjmp bogus ($mode)"
+	grep -q 'longjmp to a jmp_buf that is not a live frame of the program.*refused' "$tmp/err" ||
+		{ show "$tmp/err" stderr; fail "longjmp bogus ($mode): no 'refused' diagnostic"; }
+	say "  $(grep -m1 'not a live frame' "$tmp/err" | sed 's/^pkrewind\[[0-9]*\]: //')"
+done
 say "PASS"

@@ -41,13 +41,17 @@
  *   reset               table set, pkrmis_table_lock_fault, table get and
  *                       set (on-fault reset: the table is back to
  *                       PKRMIS_TABLE_INIT and writable).
- *   longjmp jump|rewind [crash]
+ *   longjmp jump|rewind|bogus [crash]
  *                       setjmp, pkrmis_longjmp(env, 42).  jump: setjmp
  *                       must return 42, PKRU must be what it was when
  *                       main started (0 under the shim) and is printed,
  *                       pkrmis_ok must work; rewind: the call must return
- *                       PKRMIS_FR_LONGJMP.  crash: then a NULL write of
- *                       the program's own (must kill it).
+ *                       PKRMIS_FR_LONGJMP.  bogus: the library gets a
+ *                       jmp_buf of garbage bytes instead (no setjmp made
+ *                       it), and the call must return PKRMIS_FR_LONGJMP
+ *                       (under the shim only: without it the jump
+ *                       crashes).  crash: then a NULL write of the
+ *                       program's own (must kill it).
  *   fork                pkrmis_fork(): the child prints "child ok" and
  *                       exits 0; the parent waits, checks status 0,
  *                       prints "parent ok".
@@ -460,13 +464,17 @@ static void case_reset(void)
 static jmp_buf env;
 static volatile int jumps;
 
-static int case_longjmp(int rewind, int crash)
+static jmp_buf bogus_env;
+
+static int case_longjmp(int rewind, int bogus, int crash)
 {
 	volatile int r;
 
+	if (bogus)
+		memset(bogus_env, 0x5a, sizeof bogus_env);
 	r = setjmp(env);
 	if (r == 0) {
-		r = pkrmis_longjmp(env, 42);
+		r = pkrmis_longjmp(bogus ? bogus_env : env, 42);
 		if (!rewind)
 			badf("pkrmis_longjmp returned %d", r);
 		else if (r != PKRMIS_FR_LONGJMP)
@@ -863,7 +871,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(case_name, "reset")) {
 		case_reset();
 	} else if (!strcmp(case_name, "longjmp") && argc >= 3) {
-		return case_longjmp(!strcmp(argv[2], "rewind"), argc > 3 && !strcmp(argv[3], "crash"));
+		return case_longjmp(strcmp(argv[2], "jump") != 0, !strcmp(argv[2], "bogus"),
+				    argc > 3 && !strcmp(argv[3], "crash"));
 	} else if (!strcmp(case_name, "fork")) {
 		return case_fork();
 	} else if (!strcmp(case_name, "exit")) {
