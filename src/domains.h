@@ -162,7 +162,8 @@ struct pkr_thread {
 	void *altstack;
 	size_t altstack_size;
 	uint64_t sigdepth;            /* handlers running (altstack retagged) */
-	uint64_t pad_;
+	uint32_t altstack_rearm;      /* set up inside a handler: see fault.c */
+	uint32_t pad_;
 	struct pkr_thread *self;      /* at PKR_T_SELF: the GS base points here */
 	struct pkr_tdom doms[PKR_MAX_DOM];
 };

@@ -198,6 +198,20 @@ static bool set_frame_pkru(ucontext_t *uc, uint32_t pkru)
 
 /* ---- the signal stack ---------------------------------------------------- */
 
+/* The outermost handler of a thread whose altstack was set up inside a
+ * handler: its sigreturn would restore the state from before the signal
+ * (none), so the frame gets the thread's altstack, armed. */
+static void handler_leave(struct pkr_thread *t, ucontext_t *uc)
+{
+	if (pkr_handler_depth == 1 && t && t->altstack_rearm && t->altstack) {
+		uc->uc_stack.ss_sp = t->altstack;
+		uc->uc_stack.ss_size = t->altstack_size;
+		uc->uc_stack.ss_flags = (int)(1u << 31);     /* SS_AUTODISARM */
+		t->altstack_rearm = 0;
+	}
+	pkr_handler_depth--;
+}
+
 /* Before Linux 6.12 the altstacks carry the signal-stack key (pkey.h),
  * which every domain may write.  While a handler runs on one, it is
  * retagged with key 0, so that library code running in other threads
@@ -238,11 +252,16 @@ static void call_program_handler(int sig, siginfo_t *si, void *uc)
 			sys_sigaction(sig, a, NULL);
 		}
 	}
-	/* The kernel blocked only our own mask: apply the program's (and
-	 * the signal itself, unless SA_NODEFER). */
+	/* The mask the program's handler would have had without the shim:
+	 * the interrupted mask, its sa_mask, and the signal itself unless
+	 * SA_NODEFER (the kernel applied the shim's). */
+	sigset_t want = ((ucontext_t *)uc)->uc_sigmask;
+	for (int s = 1; s < _NSIG; s++)
+		if (sigismember(&h.sa_mask, s) == 1)
+			sigaddset(&want, s);
 	if (!(h.sa_flags & SA_NODEFER))
-		sigaddset(&h.sa_mask, sig);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &h.sa_mask, &old, _NSIG / 8);
+		sigaddset(&want, sig);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &want, &old, _NSIG / 8);
 	if (h.sa_flags & SA_SIGINFO)
 		h.sa_sigaction(sig, si, uc);
 	else
@@ -457,6 +476,7 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 	if (t && fs != t->tp)
 		pkr_wrfsbase(t->tp);
 	saved = errno;
+	pkr_handler_depth++;
 	sigstack_hold(t);
 	if (t && t->cur && t->top) {
 		/* A fault (or an abort) while this thread is inside a domain.
@@ -464,10 +484,12 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 		 * handler's errno is the caller's. */
 		rewind_call(sig, si, uc, t);
 		sigstack_release(t);
+		handler_leave(t, uc);
 		return;
 	}
 	not_ours(sig, si, ucv);
 	sigstack_release(t);
+	handler_leave(t, uc);
 	errno = saved;
 	if (t && fs != t->tp)
 		pkr_wrfsbase(fs);
@@ -487,6 +509,7 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 	t = handler_thread(fs);
 	if (t && t->tp != fs)
 		pkr_wrfsbase(t->tp);
+	pkr_handler_depth++;
 	sigstack_hold(t);
 	/* The handler is program code, not the interrupted domain's: a call
 	 * it makes into a library starts from the program's rights, and a
@@ -515,6 +538,7 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 	if (t)
 		t->cur = cur;
 	sigstack_release(t);
+	handler_leave(t, uc);
 	if (t && t->tp != fs)
 		pkr_wrfsbase(fs);
 	/* The interrupted PKRU comes back from the signal frame. */
@@ -530,7 +554,14 @@ static void install_wrapped(int sig, const struct sigaction *prog)
 	a.sa_flags &= ~SA_RESETHAND;
 	a.sa_sigaction = is_fault_sig(sig) ? pkr_fault_entry : pkr_signal_entry;
 	if (is_fault_sig(sig)) {
-		sigemptyset(&a.sa_mask);
+		/* Nothing asynchronous interrupts the fault handler: a
+		 * program handler that ran in the middle of a rewind would
+		 * see (and call into) a domain whose call is half undone.
+		 * The program's own handler gets its own mask back
+		 * (call_program_handler). */
+		sigfillset(&a.sa_mask);
+		for (size_t i = 0; i < sizeof fault_sigs / sizeof fault_sigs[0]; i++)
+			sigdelset(&a.sa_mask, fault_sigs[i]);
 		a.sa_flags &= ~SA_NODEFER;
 	}
 	sys_sigaction(sig, &a, NULL);

@@ -27,6 +27,7 @@
 #define RSEQ_SIG_X86 0x53053053
 #define PKR_SS_AUTODISARM (1 << 31)   /* Linux 4.7; not in every libc header */
 
+__thread unsigned pkr_handler_depth __attribute__((tls_model("initial-exec")));
 __thread struct pkr_thread *pkr_tls_thread __attribute__((tls_model("initial-exec")));
 
 static size_t tls_below;        /* static TLS below the thread pointer */
@@ -150,6 +151,12 @@ static void altstack_setup(struct pkr_thread *t)
 	ss.ss_sp = t->altstack;
 	ss.ss_size = len;
 	ss.ss_flags = PKR_SS_AUTODISARM;
+	/* Inside a signal handler (the thread's first call into a domain
+	 * is made from one), the handler's sigreturn would put back the
+	 * state from before the signal, no altstack: the outermost handler
+	 * writes ours into its frame instead (fault.c). */
+	if (pkr_handler_depth > 0)
+		t->altstack_rearm = 1;
 	if (sigaltstack(&ss, NULL) != 0) {
 		munmap(t->altstack, len);
 		t->altstack = NULL;

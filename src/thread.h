@@ -33,6 +33,10 @@ struct pkr_thread *pkr_thread_get(void);
 /* Set up `d` for this thread (stack, shadow block, locale). */
 int pkr_thread_enter_setup(struct pkr_thread *t, struct pkr_domain *d);
 
+/* Signal handlers of the shim running on this thread (program memory,
+ * initial-exec TLS; fault.c's handlers count themselves in and out). */
+extern __thread unsigned pkr_handler_depth __attribute__((tls_model("initial-exec")));
+
 /* Remove this thread's rseq registration (idempotent). */
 void pkr_thread_rseq_off(void);
 

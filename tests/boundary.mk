@@ -57,6 +57,7 @@ BOUNDARY_FIXED = \
 	tests/boundary/longjmp.sh \
 	tests/boundary/fork.sh \
 	tests/boundary/exit.sh \
+	tests/boundary/stress.sh \
 	tests/boundary/sigdisp.sh \
 	tests/boundary/sigbus.sh \
 	tests/boundary/failclosed.sh

@@ -663,7 +663,7 @@ static uint64_t region_sum, globals_sum;
 static volatile int stop;
 static long s_calls[STRESS_THREADS], s_faults[STRESS_THREADS], s_bad[STRESS_THREADS];
 static volatile long watch_rounds, watch_bad;
-static volatile sig_atomic_t a_sig, a_faults, a_bad;
+static volatile int a_sig, a_faults, a_bad;    /* atomic: handlers on every thread */
 
 static int cb_ok(int x) { return pkrmis_ok(x); }
 static int cb_fault(int x) { (void)x; return pkrmis_null(); }
@@ -673,13 +673,14 @@ static void on_alrm_stress(int sig)
 	int e = errno;
 
 	(void)sig;
-	a_sig++;
-	if (pkrmis_ok(a_sig & 0xff) != 2 * (a_sig & 0xff) + 1)
-		a_bad++;
-	if ((a_sig & 3) == 0) {
-		a_faults++;
+	/* Handlers run on several threads at once: one read of the count. */
+	int n = __atomic_add_fetch(&a_sig, 1, __ATOMIC_RELAXED);
+	if (pkrmis_ok(n & 0xff) != 2 * (n & 0xff) + 1)
+		__atomic_add_fetch(&a_bad, 1, __ATOMIC_RELAXED);
+	if ((n & 3) == 0) {
+		__atomic_add_fetch(&a_faults, 1, __ATOMIC_RELAXED);
 		if (pkrmis_null() != PKRMIS_FR_NULL)
-			a_bad++;
+			__atomic_add_fetch(&a_bad, 1, __ATOMIC_RELAXED);
 	}
 	errno = e;
 }
@@ -701,7 +702,7 @@ static void *watcher(void *arg)
 
 static void *stress_thread(void *arg)
 {
-	int k = (int)(long)arg;
+	int k = (int)((long)arg & 0xff);     /* arg: k ^ seed << 8 */
 	uint64_t x = (uint64_t)(k + 1) * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)arg;
 	void *blk[8] = { 0 };
 	size_t len[8];
