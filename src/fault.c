@@ -464,6 +464,84 @@ static struct pkr_thread *handler_thread(uintptr_t fs)
 	return NULL;
 }
 
+/* ---- the library's own fault handlers ----------------------------------- */
+
+/* gate.S: `mov $15, %eax; syscall` (rt_sigreturn). */
+void pkr_sigreturn_stub(void);
+
+/* The kernel's rt_sigframe: the restorer address, then its ucontext
+ * (glibc's ucontext_t up to and including 8 bytes of signal mask), then
+ * the siginfo; the XSAVE area lies elsewhere, pointed to by the
+ * ucontext. */
+#define KERNEL_UC_SIZE (offsetof(ucontext_t, uc_sigmask) + 8)
+
+/* A fault in domain d for which the library installed a handler of its
+ * own (its sigaction() went to the runtime, rt.h): deliver it as the
+ * kernel would have, on the domain's stack, with the domain's rights.  A
+ * copy of the signal frame (registers, XSAVE state with the domain's
+ * PKRU, the interrupted mask) goes below the interrupted stack pointer;
+ * the kernel's frame is edited to enter the handler, which returns
+ * through pkr_sigreturn_stub into the copy (or leaves with siglongjmp).
+ * Returns false when it cannot (no such handler, no room): then the
+ * fault is rewound as usual. */
+static bool deliver_to_library(int sig, siginfo_t *si, ucontext_t *uc,
+			       struct pkr_thread *t, struct pkr_domain *d)
+{
+	struct sigaction *a;
+	const struct pkr_tdom *td = &t->doms[d->index];
+	unsigned char *fp = (unsigned char *)uc->uc_mcontext.fpregs;
+	uint32_t ext = 0;
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+	uintptr_t xs, ucp, infop, frame;
+
+	if (!d->rt || !d->rt->fault_acts || sig >= PKR_RT_NSIG)
+		return false;
+	a = &d->rt->fault_acts[sig];
+	if ((a->sa_flags & SA_SIGINFO) ? !a->sa_sigaction
+	    : (a->sa_handler == SIG_DFL || a->sa_handler == SIG_IGN))
+		return false;
+	if (!fp || sp < td->stack_lo + 65536 || sp > td->stack_hi)
+		return false;
+	memcpy(&ext, fp + 468, 4);          /* sw_reserved.extended_size */
+	if (ext < 512 || ext > 65536 / 2)
+		return false;
+	/* Below the red zone: the XSAVE copy (64-byte aligned), then the
+	 * siginfo, the ucontext and the restorer address, as the kernel
+	 * lays out a frame. */
+	xs = (sp - 128 - ext) & ~(uintptr_t)63;
+	/* frame % 16 == 8, as %rsp is on entry to a function */
+	frame = ((xs - sizeof(siginfo_t) - KERNEL_UC_SIZE - 8) & ~(uintptr_t)15) - 8;
+	ucp = frame + 8;
+	infop = ucp + KERNEL_UC_SIZE;
+	if (frame < td->stack_lo + 4096)
+		return false;
+	memcpy((void *)xs, fp, ext);
+	memcpy((void *)infop, si, sizeof(siginfo_t));
+	memcpy((void *)ucp, uc, KERNEL_UC_SIZE);
+	((ucontext_t *)ucp)->uc_mcontext.fpregs = (struct _libc_fpstate *)xs;
+	*(uintptr_t *)frame = (uintptr_t)&pkr_sigreturn_stub;
+
+	/* The handler runs with the mask it asked for; the copy restores
+	 * the interrupted one. */
+	for (int s = 1; s < _NSIG; s++)
+		if (sigismember(&a->sa_mask, s) == 1)
+			sigaddset(&uc->uc_sigmask, s);
+	if (!(a->sa_flags & SA_NODEFER))
+		sigaddset(&uc->uc_sigmask, sig);
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)((a->sa_flags & SA_SIGINFO)
+		? (uintptr_t)a->sa_sigaction : (uintptr_t)a->sa_handler);
+	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)frame;
+	uc->uc_mcontext.gregs[REG_RDI] = sig;
+	uc->uc_mcontext.gregs[REG_RSI] = (greg_t)infop;
+	uc->uc_mcontext.gregs[REG_RDX] = (greg_t)ucp;
+	uc->uc_mcontext.gregs[REG_RAX] = 0;
+	if (a->sa_flags & SA_RESETHAND) {
+		memset(a, 0, sizeof *a);
+		a->sa_handler = SIG_DFL;
+	}
+	return true;
+}
+
 /* Entered from pkr_fault_entry (gate.S) with the program's PKRU. */
 void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 {
@@ -478,6 +556,17 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 	saved = errno;
 	pkr_handler_depth++;
 	sigstack_hold(t);
+	if (t && t->cur && t->top &&
+	    deliver_to_library(sig, si, uc, t, t->cur)) {
+		/* The library's own handler takes it, in the domain, on the
+		 * thread block it ran on. */
+		sigstack_release(t);
+		handler_leave(t, uc);
+		if (fs != t->tp)
+			pkr_wrfsbase(fs);
+		errno = saved;
+		return;
+	}
 	if (t && t->cur && t->top) {
 		/* A fault (or an abort) while this thread is inside a domain.
 		 * errno is left as rewind_call() set it: in write mode the

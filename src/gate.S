@@ -499,6 +499,17 @@ pkr_call_on_stack:
 	ud2
 	.size	pkr_call_on_stack, .-pkr_call_on_stack
 
+/* The restorer of a signal frame the shim built for a library's own
+ * handler (fault.c, deliver_to_library): rt_sigreturn. */
+	.globl	pkr_sigreturn_stub
+	.hidden	pkr_sigreturn_stub
+	.type	pkr_sigreturn_stub, @function
+pkr_sigreturn_stub:
+	mov	$15, %eax
+	syscall
+	ud2
+	.size	pkr_sigreturn_stub, .-pkr_sigreturn_stub
+
 /* Signal handler entries.  The kernel starts a handler with PKRU allowing
  * key 0 only, and %fs may still point at a domain's shadow thread block
  * (another key): before any C code runs (a stack-protector prologue reads

@@ -6,9 +6,7 @@
 ## own memory, registers and rights afterwards (tests/progs/misprog), and
 ## one shell test per behaviour.  `make check-boundary` runs only these.
 ##
-## BOUNDARY_TESTS lists them all; BOUNDARY_FIXED those whose behaviour the
-## shim handles, which are in TESTS.  Whoever fixes another behaviour moves
-## its test into BOUNDARY_FIXED in the same commit.
+## Every one is in TESTS: the shim handles each behaviour.
 
 check_LTLIBRARIES += tests/fixtures/libpkrmis.la
 tests_fixtures_libpkrmis_la_SOURCES = tests/fixtures/libpkrmis.c tests/fixtures/pkrmis.h
@@ -46,22 +44,7 @@ EXTRA_DIST += $(BOUNDARY_TESTS) \
 	tests/data/boundary/mis-none.policy \
 	tests/data/boundary/mis-reset.policy
 
-BOUNDARY_FIXED = \
-	tests/boundary/clobber.sh \
-	tests/boundary/forge.sh \
-	tests/boundary/tcb.sh \
-	tests/boundary/nested.sh \
-	tests/boundary/free.sh \
-	tests/boundary/heaplock.sh \
-	tests/boundary/reset-mprotect.sh \
-	tests/boundary/longjmp.sh \
-	tests/boundary/fork.sh \
-	tests/boundary/exit.sh \
-	tests/boundary/stress.sh \
-	tests/boundary/sigdisp.sh \
-	tests/boundary/sigbus.sh \
-	tests/boundary/failclosed.sh
-TESTS += $(BOUNDARY_FIXED)
+TESTS += $(BOUNDARY_TESTS)
 
 # Only the boundary tests: `make check-boundary`.
 check-boundary:

@@ -52,6 +52,7 @@ static struct pkr_heap *H(void)
 }
 
 static struct pkr_rt_mask mask_slots[PKR_RT_MASK_SLOTS];
+static struct sigaction fault_acts[PKR_RT_NSIG];   /* zero: SIG_DFL */
 
 /* The fields rt.h publishes, as the allocator declares them. */
 static_assert(sizeof heap.lock == sizeof(uintptr_t), "heap_lock is a uintptr_t");
@@ -76,6 +77,7 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	out->boot_base = heap.arenas[0].base;
 	out->boot_dirty_hi = &heap.arenas[0].dirty_hi;
 	out->masks = mask_slots;
+	out->fault_acts = fault_acts;
 	out->nmasks = PKR_RT_MASK_SLOTS;
 	return 0;
 }
@@ -287,6 +289,47 @@ RT_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 RT_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
 	return set_mask(how, set, old) == 0 ? 0 : errno;
+}
+
+/* The library's own handlers for the fault signals stay here (rt.h):
+ * given to the kernel they would replace the shim's handler for the
+ * whole process.  The shim delivers the library's faults to them. */
+static bool is_fault_signal(int sig)
+{
+	for (size_t i = 0; i < sizeof fault_signals / sizeof fault_signals[0]; i++)
+		if (fault_signals[i] == sig)
+			return true;
+	return false;
+}
+
+typedef int sigaction_fn(int, const struct sigaction *, struct sigaction *);
+
+RT_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	static sigaction_fn *real;
+
+	if (sig > 0 && sig < PKR_RT_NSIG && is_fault_signal(sig)) {
+		if (old)
+			*old = fault_acts[sig];
+		if (act)
+			fault_acts[sig] = *act;
+		return 0;
+	}
+	if (!real)
+		real = (sigaction_fn *)dlsym(RTLD_NEXT, "sigaction");
+	return real ? real(sig, act, old) : -1;
+}
+
+RT_EXPORT sighandler_t signal(int sig, sighandler_t h)
+{
+	struct sigaction a, old;
+
+	memset(&a, 0, sizeof a);
+	a.sa_handler = h;
+	a.sa_flags = SA_RESTART;
+	if (sigaction(sig, &a, &old) != 0)
+		return SIG_ERR;
+	return old.sa_handler;
 }
 
 /* ---- threads ----------------------------------------------------------- */

@@ -63,7 +63,13 @@ struct pkr_rt_mask {
  *    (on-fault reset drops the pages above the snapshot's mark).
  *  - boot_base, boot_dirty_hi: the same for the bootstrap region
  *    (messages only).
- *  - masks[nmasks]: signal masks the library changed (see rt.c). */
+ *  - masks[nmasks]: signal masks the library changed (see rt.c).
+ *  - fault_acts[PKR_RT_NSIG]: the handlers the library installed for the
+ *    fault signals (SIGSEGV, SIGBUS, ...) with its own sigaction(); the
+ *    runtime keeps them here instead of giving them to the kernel (they
+ *    would replace the shim's), and the shim's fault handler delivers a
+ *    fault of the library's to them (fault.c). */
+#define PKR_RT_NSIG 32
 struct pkr_rt_shared {
 	uint32_t size;                    /* sizeof(struct pkr_rt_shared) */
 	uint32_t nmasks;
@@ -72,6 +78,8 @@ struct pkr_rt_shared {
 	uintptr_t boot_base;
 	const uintptr_t *boot_dirty_hi;
 	struct pkr_rt_mask *masks;
+	struct sigaction *fault_acts;
+	uint64_t pad_;
 };
 /* The layout both sides compile against. */
 static_assert(offsetof(struct pkr_rt_shared, heap_lock) == 8, "rt layout");
@@ -79,6 +87,7 @@ static_assert(offsetof(struct pkr_rt_shared, heap_dirty_hi) == 16, "rt layout");
 static_assert(offsetof(struct pkr_rt_shared, boot_base) == 24, "rt layout");
 static_assert(offsetof(struct pkr_rt_shared, boot_dirty_hi) == 32, "rt layout");
 static_assert(offsetof(struct pkr_rt_shared, masks) == 40, "rt layout");
-static_assert(sizeof(struct pkr_rt_shared) == 48, "rt layout");
+static_assert(offsetof(struct pkr_rt_shared, fault_acts) == 48, "rt layout");
+static_assert(sizeof(struct pkr_rt_shared) == 64, "rt layout");
 
 #endif

@@ -4,8 +4,9 @@
 #
 # Asserts:
 #  1. without the shim, `misprog probe` passes (0 for an unmapped page, 1
-#     for the library's own buffer);
-#  2. under the shim, read and write mode: `misprog probe` exits 0 with
+#     for the library's own buffer; and a handler that repairs a PROT_NONE
+#     page and returns lets the load run again: 42);
+#  2. under the shim, read, none and write mode: `misprog probe` exits 0 with
 #     "probe: ok" and no pkrewind fault diagnostic (the library's handler
 #     got its own fault); `misprog probe fault`: afterwards a faulting
 #     pkrmis_null is still rewound (-207, one diagnostic: the shim's
@@ -22,7 +23,7 @@ say "without the shim"
 mis_plain probe
 test $st -eq 0 && grep -q '^probe: ok$' "$tmp/out" || { show_run; hard_error "without the shim, misprog probe: $(describe_status)"; }
 
-for mode in read write; do
+for mode in read none write; do
 	say "misprog probe under the shim (trusted-memory $mode)"
 	mis $mode probe
 	not_killed "probe ($mode)"

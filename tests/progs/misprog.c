@@ -578,6 +578,9 @@ static int case_probe(const char *then)
 		badf("probe of an unmapped page returned %d, expected 0", r);
 	if ((r = pkrmis_probe(pkrmis_static_addr())) != 1)
 		badf("probe of the library's buffer returned %d, expected 1", r);
+	/* A handler that repairs the fault and returns normally. */
+	if ((r = pkrmis_fixup()) != 42)
+		badf("pkrmis_fixup returned %d, expected 42 (the handler repairs the page once)", r);
 	if (then && strcmp(then, "fault") == 0) {
 		if ((r = pkrmis_null()) != PKRMIS_FR_NULL)
 			badf("pkrmis_null afterwards returned %d, expected %d", r, PKRMIS_FR_NULL);
