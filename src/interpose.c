@@ -86,6 +86,7 @@ struct patch_ctx {
 	struct pkr_map *maps;
 	long nmaps;
 	size_t patched;
+	size_t failed;                 /* slots that could not be rewritten */
 	uintptr_t self_base;
 };
 
@@ -175,8 +176,9 @@ static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,
 				info->dlpi_name[0] ? info->dlpi_name : "(program)", name,
 				ver ? "@" : "", ver ? ver : "");
 		} else {
-			pkr_log(PKR_LOG_WARN, "cannot rewrite the GOT entry of %s in %s",
+			pkr_log(PKR_LOG_ERROR, "cannot rewrite the GOT entry of %s in %s",
 				name, info->dlpi_name[0] ? info->dlpi_name : "the program");
+			c->failed++;
 		}
 	}
 }
@@ -209,7 +211,7 @@ static int patch_object(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-size_t pkr_interpose_patch_all(void)
+long pkr_interpose_patch_all(void)
 {
 	struct patch_ctx c = { 0 };
 	Dl_info self;
@@ -219,11 +221,11 @@ size_t pkr_interpose_patch_all(void)
 	c.nmaps = pkr_read_maps(&c.maps);
 	if (c.nmaps < 0) {
 		pkr_log(PKR_LOG_ERROR, "cannot read /proc/self/maps");
-		return 0;
+		return -1;
 	}
 	dl_iterate_phdr(patch_object, &c);
 	free(c.maps);
-	return c.patched;
+	return c.failed ? -1 : (long)c.patched;
 }
 
 /* ---- the dl* wrappers ------------------------------------------------- */

@@ -24,8 +24,10 @@
 void pkr_interpose_on_load(void (*fn)(void));
 
 /* Patch every object of the main namespace.  Returns the number of GOT
- * entries rewritten. */
-size_t pkr_interpose_patch_all(void);
+ * entries rewritten, or -1 if any entry that leads to an isolated
+ * library could not be rewritten (or the memory map could not be read):
+ * the caller must not let the program run with that call unisolated. */
+long pkr_interpose_patch_all(void);
 
 /* The stub for an address inside an isolated library (either copy), or
  * NULL.  name/version narrow the match when given. */

@@ -55,10 +55,17 @@ static const char *progname(void)
 	return program_invocation_name ? program_invocation_name : "the program";
 }
 
+static bool started;              /* the constructor is done: main may run */
+
+/* Before main: status 127, the program never ran.  Later (a dlopen that
+ * cannot be isolated): the program is stopped with SIGABRT, not left to
+ * run without the isolation its policy asks for. */
 static __attribute__((noreturn)) void fail_closed(const char *why)
 {
 	pkr_log(PKR_LOG_ERROR, "%s: not running %s without the isolation its "
 		"policy asks for", why, progname());
+	if (__atomic_load_n(&started, __ATOMIC_ACQUIRE))
+		abort();
 	_exit(127);
 }
 
@@ -213,8 +220,14 @@ static void refresh(struct objs *op)
 		created = true;
 	}
 	if (created) {
-		size_t k = pkr_interpose_patch_all();
-		pkr_log(PKR_LOG_DEBUG, "%zu GOT entries now lead to trampolines", k);
+		long k = pkr_interpose_patch_all();
+		if (k < 0) {
+			refreshing = 0;
+			pkr_shim_unlock();
+			fail_closed("cannot make every call into an isolated library go "
+				    "through its gate");
+		}
+		pkr_log(PKR_LOG_DEBUG, "%ld GOT entries now lead to trampolines", k);
 	}
 	free(o.v);
 	refreshing = 0;
@@ -324,6 +337,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	unsetenv("PKREWIND_REEXEC");    /* not for the program's children */
 	pkr_stats_init();
 	refresh(&o);
+	__atomic_store_n(&started, true, __ATOMIC_RELEASE);
 }
 
 __attribute__((destructor(101))) static void pkr_shim_fini(void)
