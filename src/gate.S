@@ -314,11 +314,23 @@ pkr_gate:
 	mov	%r10, %rdx
 	jmp	.Lprogram_rights
 
-	/* The first call of this thread into this domain: set up its stack,
-	 * shadow thread block, alternate signal stack and rseq state, with
-	 * every argument register preserved. */
+	/* The first call of this thread into this domain: out of line. */
 .Lprepare:
-	sub	$200, %rsp
+	call	pkr_gate_slow
+	jmp	.Lreload
+	.cfi_endproc
+	.size	pkr_gate, .-pkr_gate
+
+/* The gate's slow path: the first call of a thread into a domain sets up
+ * its stack, shadow thread block, alternate signal stack and rseq state
+ * (pkr_gate_prepare, C, allocates), with every argument register
+ * preserved.  %r12 = the descriptor. */
+	.type	pkr_gate_slow, @function
+	.p2align 4
+pkr_gate_slow:
+	.cfi_startproc
+	sub	$208, %rsp		/* 16-byte aligned for the C call */
+	.cfi_adjust_cfa_offset 208
 	movdqu	%xmm0, 0(%rsp)
 	movdqu	%xmm1, 16(%rsp)
 	movdqu	%xmm2, 32(%rsp)
@@ -351,10 +363,11 @@ pkr_gate:
 	mov	160(%rsp), %r8
 	mov	168(%rsp), %r9
 	mov	176(%rsp), %rax
-	add	$200, %rsp
-	jmp	.Lreload
+	add	$208, %rsp
+	.cfi_adjust_cfa_offset -208
+	ret
 	.cfi_endproc
-	.size	pkr_gate, .-pkr_gate
+	.size	pkr_gate_slow, .-pkr_gate_slow
 
 /* Leave a call: %rsp = its record, %rbx = thread state, %rax/%rdx = the
  * values to return.  The normal return path ends here, and so does a
