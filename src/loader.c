@@ -319,9 +319,23 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	if (dlinfo(d->rt_handle, RTLD_DI_LMID, &lmid) != 0)
 		goto fail;
 
+	/* Address space only (MAP_NORESERVE): a page costs when the library
+	 * touches it.  The default reservation is large; where the system
+	 * will not reserve that much (vm.overcommit_memory=2, ulimit -v), a
+	 * smaller one, said once, rather than no domain. */
 	d->heap_size = dp->heap;
 	d->heap_base = mmap(NULL, d->heap_size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	while (d->heap_base == MAP_FAILED && dp->heap == PKR_HEAP_DEFAULT &&
+	       d->heap_size > (64u << 20)) {
+		d->heap_size /= 2;
+		d->heap_base = mmap(NULL, d->heap_size, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (d->heap_base != MAP_FAILED)
+			pkr_log(PKR_LOG_WARN, "domain %s: this system reserves no %llu MiB "
+				"heap: using %zu MiB (set 'heap' in the policy)", dp->name,
+				(unsigned long long)(dp->heap >> 20), d->heap_size >> 20);
+	}
 	if (d->heap_base == MAP_FAILED ||
 	    pkey_mprotect(d->heap_base, d->heap_size, PROT_READ | PROT_WRITE, d->pkey) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map a %zu-byte heap: %s",
@@ -335,6 +349,8 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	cfg.pkey = d->pkey;
 	cfg.allow_threads = dp->trust == PKR_TRUST_WRITE;
 	cfg.service = pkr_service;
+	cfg.name = dp->name;
+	cfg.log_fd = pkr_log_fd();
 	if (!rt_init || rt_init(&cfg, shared) != 0 || shared->size != sizeof *shared) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: %s is not a usable domain runtime",
 			dp->name, rt);

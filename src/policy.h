@@ -36,7 +36,7 @@
 #define PKR_MAX_NAME         255     /* domain, function, library spec */
 
 /* Defaults and limits of sizes (bytes). */
-#define PKR_HEAP_DEFAULT     (64ull << 20)
+#define PKR_HEAP_DEFAULT     (4ull << 30)   /* a reservation: pages cost when touched */
 #define PKR_HEAP_MIN         (64ull << 10)
 #define PKR_HEAP_MAX         (64ull << 30)
 #define PKR_STACK_DEFAULT    (1ull << 20)

@@ -34,7 +34,8 @@ BOUNDARY_TESTS = \
 	tests/boundary/sigdisp.sh \
 	tests/boundary/sigbus.sh \
 	tests/boundary/failclosed.sh \
-	tests/boundary/stress.sh
+	tests/boundary/stress.sh \
+	tests/boundary/heap.sh
 
 EXTRA_DIST += $(BOUNDARY_TESTS) \
 	tests/boundary/common.sh \
@@ -42,7 +43,9 @@ EXTRA_DIST += $(BOUNDARY_TESTS) \
 	tests/data/boundary/mis-read.policy \
 	tests/data/boundary/mis-write.policy \
 	tests/data/boundary/mis-none.policy \
-	tests/data/boundary/mis-reset.policy
+	tests/data/boundary/mis-reset.policy \
+	tests/data/boundary/mis-smallheap.policy \
+	tests/data/boundary/mis-defaultheap.policy
 
 TESTS += $(BOUNDARY_TESTS)
 

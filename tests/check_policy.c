@@ -173,7 +173,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(d->on_fault, PKR_ON_FAULT_REWIND);
 	ck_assert_uint_eq(d->max_faults, 0);
 	ck_assert_uint_eq(d->heap, PKR_HEAP_DEFAULT);
-	ck_assert_uint_eq(d->heap, 64ull << 20);
+	ck_assert_uint_eq(d->heap, 4ull << 30);    /* the man page says 4G */
 	ck_assert_uint_eq(d->stack, PKR_STACK_DEFAULT);
 	ck_assert_uint_eq(d->stack, 1ull << 20);
 	ck_assert_uint_eq(d->stack_args, 64);

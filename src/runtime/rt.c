@@ -35,6 +35,10 @@ static create_fn real_pthread_create;
 static int domain_key = -1;
 static int allow_threads;
 static long (*service)(long op, long a, long b);
+static char dom_name[64];
+static int log_fd = 2;
+static size_t heap_bytes;
+static int full_said;
 /* The namespace's own longjmp family, past the runtime. */
 typedef void noreturn_jump(void *, int);      /* does not return */
 static noreturn_jump *real_longjmp, *real_longjmp_chk;
@@ -66,6 +70,14 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	allow_threads = cfg->allow_threads;
 	real_pthread_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
 	service = cfg->service;
+	if (cfg->name) {
+		size_t i = 0;
+		for (; cfg->name[i] && i < sizeof dom_name - 1; i++)
+			dom_name[i] = cfg->name[i];
+		dom_name[i] = 0;
+	}
+	log_fd = cfg->log_fd;
+	heap_bytes = cfg->heap_size;
 	real_longjmp = (noreturn_jump *)dlsym(RTLD_NEXT, "longjmp");
 	real_longjmp_chk = (noreturn_jump *)dlsym(RTLD_NEXT, "__longjmp_chk");
 	if (heap.narenas != 2)
@@ -84,9 +96,45 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 
 /* ---- the malloc family ------------------------------------------------ */
 
+/* "pkrewind[PID]: error: domain D: its heap (N MiB) is full ..." once,
+ * written with no allocation (this runs when there is none to have). */
+static void say_full(size_t want)
+{
+	char buf[256], num[3][24];
+	unsigned long v[3] = { (unsigned long)syscall(SYS_getpid),
+			       (unsigned long)(heap_bytes >> 20), (unsigned long)want };
+	const char *part[] = { "pkrewind[", num[0], "]: error: domain ", dom_name,
+			       ": its heap (", num[1], " MiB) is full: an allocation of ",
+			       num[2], " bytes fails with ENOMEM (raise 'heap' in the policy)\n" };
+	size_t n = 0;
+
+	if (__atomic_exchange_n(&full_said, 1, __ATOMIC_RELAXED))
+		return;
+	for (int k = 0; k < 3; k++) {
+		char tmp[24];
+		int j = 0, i = 0;
+		do tmp[j++] = (char)('0' + v[k] % 10); while ((v[k] /= 10) && j < 23);
+		while (j)
+			num[k][i++] = tmp[--j];
+		num[k][i] = 0;
+	}
+	for (size_t k = 0; k < sizeof part / sizeof part[0]; k++)
+		for (const char *c = part[k]; *c && n < sizeof buf; c++)
+			buf[n++] = *c;
+	syscall(SYS_write, log_fd, buf, n);
+}
+
+/* Every allocation's result: a failure is said once. */
+static void *got(void *p, size_t n)
+{
+	if (!p && n && heap_bytes)
+		say_full(n);
+	return p;
+}
+
 RT_EXPORT void *malloc(size_t n)
 {
-	return pkr_heap_malloc(H(), n);
+	return got(pkr_heap_malloc(H(), n), n);
 }
 
 RT_EXPORT void free(void *p)
@@ -106,7 +154,7 @@ RT_EXPORT void *calloc(size_t n, size_t m)
 		errno = ENOMEM;
 		return NULL;
 	}
-	p = pkr_heap_malloc(H(), t);
+	p = got(pkr_heap_malloc(H(), t), t);
 	if (p)
 		memset(p, 0, t);
 	return p;
@@ -114,7 +162,7 @@ RT_EXPORT void *calloc(size_t n, size_t m)
 
 RT_EXPORT void *realloc(void *p, size_t n)
 {
-	return pkr_heap_realloc(H(), p, n);
+	return got(pkr_heap_realloc(H(), p, n), n);
 }
 
 RT_EXPORT void *reallocarray(void *p, size_t n, size_t m)
@@ -125,7 +173,7 @@ RT_EXPORT void *reallocarray(void *p, size_t n, size_t m)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return pkr_heap_realloc(H(), p, t);
+	return got(pkr_heap_realloc(H(), p, t), t);
 }
 
 RT_EXPORT int posix_memalign(void **out, size_t align, size_t n)
@@ -134,7 +182,7 @@ RT_EXPORT int posix_memalign(void **out, size_t align, size_t n)
 
 	if (align < sizeof(void *) || (align & (align - 1)))
 		return EINVAL;
-	p = pkr_heap_memalign(H(), align, n);
+	p = got(pkr_heap_memalign(H(), align, n), n);
 	if (!p)
 		return ENOMEM;
 	*out = p;
@@ -143,22 +191,22 @@ RT_EXPORT int posix_memalign(void **out, size_t align, size_t n)
 
 RT_EXPORT void *aligned_alloc(size_t align, size_t n)
 {
-	return pkr_heap_memalign(H(), align, n);
+	return got(pkr_heap_memalign(H(), align, n), n);
 }
 
 RT_EXPORT void *memalign(size_t align, size_t n)
 {
-	return pkr_heap_memalign(H(), align, n);
+	return got(pkr_heap_memalign(H(), align, n), n);
 }
 
 RT_EXPORT void *valloc(size_t n)
 {
-	return pkr_heap_memalign(H(), 4096, n);
+	return got(pkr_heap_memalign(H(), 4096, n), n);
 }
 
 RT_EXPORT void *pvalloc(size_t n)
 {
-	return pkr_heap_memalign(H(), 4096, (n + 4095) & ~(size_t)4095);
+	return got(pkr_heap_memalign(H(), 4096, (n + 4095) & ~(size_t)4095), n);
 }
 
 RT_EXPORT size_t malloc_usable_size(void *p)

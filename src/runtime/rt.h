@@ -37,7 +37,12 @@ struct pkr_rt_config {
 	 * domain's rights, it runs `op` with the program's and comes back
 	 * with the domain's. */
 	long (*service)(long op, long a, long b);
+	const char *name;      /* the domain's, for the one message below */
+	int log_fd;            /* where the shim writes its messages */
 };
+/* When the heap is full the runtime's malloc fails with ENOMEM and, the
+ * first time, writes one line to log_fd naming the domain and its heap
+ * size. */
 
 /* Hand the runtime its heap; fill *out (the shim's memory) with what the
  * shim may read and write of the runtime.  0, or -1. */

@@ -41,6 +41,8 @@
  *   reset               table set, pkrmis_table_lock_fault, table get and
  *                       set (on-fault reset: the table is back to
  *                       PKRMIS_TABLE_INIT and writable).
+ *   alloc BYTES         pkrmis_alloc(BYTES): prints "alloc BYTES: ok" or
+ *                       "alloc BYTES: NULL" (heap sizes).
  *   longjmp jump|rewind|bogus [crash]
  *                       setjmp, pkrmis_longjmp(env, 42).  jump: setjmp
  *                       must return 42, PKRU must be what it was when
@@ -869,6 +871,14 @@ int main(int argc, char **argv)
 		case_nested(strtol(argv[2], NULL, 0));
 	} else if (!strcmp(case_name, "free")) {
 		case_free();
+	} else if (!strcmp(case_name, "alloc") && argc >= 3) {
+		/* pkrmis_alloc(BYTES): prints whether the library got it */
+		size_t n = strtoul(argv[2], NULL, 0);
+		void *p = pkrmis_alloc(n, 7);
+		printf("alloc %zu: %s\n", n, p ? "ok" : "NULL");
+		if (p)
+			pkrmis_release(p, n, 7);
+		return 0;
 	} else if (!strcmp(case_name, "heaplock") && argc >= 3) {
 		heap_faults = !(argc > 3 && !strcmp(argv[3], "nofault"));
 		case_heaplock(strtod(argv[2], NULL));
