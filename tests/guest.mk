@@ -76,7 +76,8 @@ check-guest:
 	    { tail -n 30 '$(pkr_guest_dir)/configure.out'; exit 1; }; \
 	  printf '%s\n' "$$conf" >'$(pkr_guest_dir)/.pkr-configure'; \
 	fi; \
-	$(MAKE) -C '$(pkr_guest_dir)' all $(check_LTLIBRARIES) $(check_PROGRAMS) >/dev/null; \
+	$(MAKE) -C '$(pkr_guest_dir)' all >/dev/null; \
+	$(MAKE) -C '$(pkr_guest_dir)' $(check_LTLIBRARIES) $(check_PROGRAMS) >/dev/null; \
 	find '$(pkr_guest_dir)' \( -name '*.log' -o -name '*.trs' \) ! -name config.log -exec rm -f {} +; \
 	$(SHELL) '$(abs_top_srcdir)/scripts/guest' --kernel '$(KERNEL)' $(GUEST_FLAGS) -- \
 	  env PKREWIND_TEST_TIMEOUT='$(GUEST_TEST_TIMEOUT)' \
