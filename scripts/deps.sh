@@ -8,6 +8,12 @@ PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libc6-dev libelf-d
 # Testing: man page lint, and the real programs and libraries the
 # integration tests isolate.
 PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev"
+# Tests in a QEMU guest (scripts/guest: hosts without protection keys,
+# and the kernels on both sides of 6.12): the emulator (TCG emulates pku),
+# a static busybox and cpio for the initramfs, kmod's modinfo for the
+# module load order, xz/zstd to unpack compressed modules, util-linux's
+# flock for the kernel cache.  apt-get fetches the kernels themselves.
+PKR_GUEST_PKGS="qemu-system-x86 busybox-static cpio kmod xz-utils zstd util-linux"
 # Benchmarks only (scripts/bench): plots, cycle counts ("Where the time
 # goes"), the libsodium workload.
 PKR_BENCH_PKGS="gnuplot-nox linux-perf libsodium-dev"

@@ -45,7 +45,9 @@ FAULT_TESTS = \
 	tests/fault/ownsegv.sh \
 	tests/fault/xz-corrupt.sh \
 	tests/fault/bzip2-corrupt.sh
-TESTS += $(FAULT_TESTS)
+# Not added to TESTS here: they need protection keys, so tests/guest.mk adds
+# them (KEY_TESTS) to TESTS, or runs them in a QEMU guest on a machine
+# without keys.
 
 # Fault tests that need no protection keys (they run natively on every
 # machine; on one without keys they test the real keyless path).

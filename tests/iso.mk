@@ -142,7 +142,9 @@ ISO_TESTS = \
 	tests/iso/dlsym.sh \
 	tests/iso/datawarn.sh \
 	tests/iso/nested.sh
-TESTS += $(ISO_TESTS)
+# Not added to TESTS here: they need protection keys, so tests/guest.mk adds
+# them (KEY_TESTS) to TESTS, or runs them in a QEMU guest on a machine
+# without keys.
 
 EXTRA_DIST += $(ISO_TESTS) \
 	tests/iso/common.sh \

@@ -1,7 +1,8 @@
 # tests/iso/common.sh - sourced by the isolation tests (not a test itself).
 #
 # Provides: skip/fail/hard_error, a private temporary directory $tmp
-# removed on exit, need_pku, need_prog, and ways to run a program
+# removed on exit, need_pku (a hard error, status 99, without keys),
+# need_prog, and ways to run a program
 #   plain CMD...               without the shim
 #   shim POLICY CMD...         LD_PRELOAD=$PKREWIND_SHIM PKREWIND_POLICY=POLICY
 #   via_cmd POLICY CMD...      $PKREWIND_BIN -p POLICY -- CMD...
@@ -51,11 +52,16 @@ trap 'exit 130' HUP INT TERM
 TMPDIR=$tmp
 export TMPDIR
 
+# need_pku: the machine must have protection keys.  Without them this is a
+# hard error, never a skip: the build runs these tests (KEY_TESTS,
+# tests/guest.mk) natively only where configure found keys, and in a QEMU
+# guest that emulates them elsewhere, so a test that gets here without
+# keys was started the wrong way.
 need_pku() {
 	grep -qw pku /proc/cpuinfo 2>/dev/null ||
-		skip "this CPU has no memory protection keys (no 'pku' in /proc/cpuinfo)"
+		hard_error "this CPU has no memory protection keys (no 'pku' in /proc/cpuinfo): run the tests that need them in a QEMU guest: make check-guest"
 	grep -qw ospke /proc/cpuinfo 2>/dev/null ||
-		skip "the kernel has not enabled protection keys (no 'ospke' in /proc/cpuinfo)"
+		hard_error "the kernel has not enabled protection keys (no 'ospke' in /proc/cpuinfo): run the tests that need them in a QEMU guest: make check-guest"
 }
 
 # need_prog NAME: skip unless NAME is on PATH.
