@@ -251,7 +251,21 @@ void pkr_gate_prepare(struct pkr_fn *fn)
 	uint32_t pkru = pkr_rdpkru();
 	uintptr_t fs = pkr_rdfsbase();
 	struct pkr_thread *t = pkr_tls_thread;
+	sigset_t all, old;
 	int err = 0;
+
+	/* No handler in the middle of the set-up: one that called into a
+	 * domain would find the thread state half made (the GS anchor set,
+	 * pkr_tls_thread not yet) and make a second one.  The fault signals
+	 * stay deliverable. */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGTRAP);
+	sigdelset(&all, SIGABRT);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, _NSIG / 8);
 
 	/* Called from a callback inside a domain: take the program's rights
 	 * and thread pointer while we allocate. */
@@ -272,5 +286,6 @@ void pkr_gate_prepare(struct pkr_fn *fn)
 	}
 	if (fs != pkr_rdfsbase())
 		pkr_wrfsbase(fs);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
 	pkr_wrpkru(pkru);
 }
