@@ -3,6 +3,7 @@
 
 #include <asm/prctl.h>
 #include <assert.h>
+#include <cpuid.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,12 @@ bool pkr_pkey_available(const char **why)
 	k = pkey_alloc(0, 0);
 
 	if (k < 0) {
-		*why = errno == ENOSPC ? "no protection key is free"
+		/* Linux says ENOSPC both when every key is taken and when the
+		 * CPU or kernel has none: CPUID leaf 7 tells (ECX bit 4, OSPKE:
+		 * the kernel enabled PKU). */
+		unsigned a, b, c, d;
+		bool ospke = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & (1u << 4));
+		*why = ospke && errno == ENOSPC ? "no protection key is free"
 		     : "this CPU or kernel has no memory protection keys (PKU/OSPKE)";
 		return false;
 	}
