@@ -414,7 +414,15 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 		pkr_reset_restore(d);
 		__atomic_fetch_add(&d->resets, 1, __ATOMIC_RELAXED);
 	} else {
-		pkr_reset_unlock_heap(d, d->shadow ? t->doms[d->index].shadow_tp : t->tp);
+		/* The rewound call's part of the domain stack: from the
+		 * faulting frame up to its record (a call from a callback,
+		 * whose record is on the domain stack) or to where the gate
+		 * started it (td->sp, lowered while a handler runs). */
+		const struct pkr_tdom *td = &t->doms[d->index];
+		uintptr_t lo = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+		uintptr_t hi = (uintptr_t)f >= td->stack_lo && (uintptr_t)f < td->stack_hi
+			     ? (uintptr_t)f : td->sp;
+		pkr_reset_unlock_heap(d, lo, hi);
 	}
 
 	if (fn->fault_void)

@@ -121,11 +121,14 @@ void pkr_reset_restore(struct pkr_domain *d)
 		madvise((void *)from, pkr_page_up(dirty) - from, MADV_DONTNEED);
 }
 
-void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t tp)
+void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t owner = tp;
+	uintptr_t owner;
 
-	if (d->rt && tp)
+	if (!d->rt)
+		return;
+	owner = __atomic_load_n(d->rt->heap_lock, __ATOMIC_ACQUIRE);
+	if (owner >= lo && owner < hi)
 		__atomic_compare_exchange_n(d->rt->heap_lock, &owner, 0, false,
 					    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }

@@ -23,9 +23,11 @@
 int pkr_reset_take(struct pkr_domain *d);
 /* Put it back, and drop heap pages handed out since. */
 void pkr_reset_restore(struct pkr_domain *d);
-/* A rewound thread that held the runtime's heap lock (its owner word is
- * `tp`, the thread pointer the thread ran the domain with) leaves it
- * held: release it.  A lock another thread holds is left alone. */
-void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t tp);
+/* A rewound call that held the runtime's heap lock leaves it held:
+ * release it if its owner word (the holder's frame address) lies in
+ * [lo, hi), the rewound call's part of its domain stack.  A lock another
+ * thread, or an interrupted call of the same thread, holds is left
+ * alone. */
+void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t lo, uintptr_t hi);
 
 #endif

@@ -45,20 +45,17 @@ static inline struct chunk *cnext(struct chunk *c) { return (struct chunk *)((ch
 static inline void *payload(struct chunk *c) { return (char *)c + HDR; }
 static inline struct chunk *chunk_of(void *p) { return (struct chunk *)((char *)p - HDR); }
 
-/* The lock word holds its owner's thread pointer (%fs:0, the thread
- * block the domain runs on, unique per thread): after rewinding a thread
- * that faulted, the shim releases the lock only if that thread holds it. */
-static inline uintptr_t self_id(void)
-{
-	uintptr_t v;
-	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
-	return v;
-}
+/* The lock word holds where its owner stands: the frame address of the
+ * allocator function that took it (lock() is inlined into it), on the
+ * domain stack of the thread and call that holds it.  After rewinding a
+ * call, the shim releases the lock only if that frame lies in the
+ * rewound call's part of the stack: not when another thread holds it,
+ * nor when the same thread does in a call the rewound one interrupted (a
+ * signal handler's call into the domain). */
+#define lock(h) lock_at((h), (uintptr_t)__builtin_frame_address(0))
 
-static void lock(struct pkr_heap *h)
+static void lock_at(struct pkr_heap *h, uintptr_t me)
 {
-	uintptr_t me = self_id();
-
 	for (;;) {
 		uintptr_t free_ = 0;
 		if (__atomic_compare_exchange_n(&h->lock, &free_, me, false,

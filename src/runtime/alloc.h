@@ -30,7 +30,7 @@ struct pkr_arena {
 };
 
 struct pkr_heap {
-	uintptr_t lock;               /* 0, or the owner's thread pointer */
+	uintptr_t lock;               /* 0, or the owner's frame address (alloc.c) */
 	struct pkr_arena arenas[2];   /* [0] bootstrap, [1] the domain heap */
 	int narenas;
 };

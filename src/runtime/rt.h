@@ -61,9 +61,10 @@ struct pkr_rt_mask {
  * is not an option.  The pointers point into the runtime's .bss (domain
  * memory, copied back by an on-fault reset, so they stay valid).  This is
  * the whole interface: the shim includes no other runtime header.
- *  - heap_lock: the allocator's lock word, 0 or the owner's thread
- *    pointer (%fs:0 as the domain's code sees it); after rewinding a
- *    thread, the shim stores 0 (release) if that thread owns it.
+ *  - heap_lock: the allocator's lock word, 0 or the frame address of
+ *    the allocator function that holds it (on the holder's domain
+ *    stack); after rewinding a call, the shim stores 0 (release) if that
+ *    frame lies in the rewound call's part of the stack.
  *  - heap_dirty_hi: the highest address the domain heap ever handed out
  *    (on-fault reset drops the pages above the snapshot's mark).
  *  - boot_base, boot_dirty_hi: the same for the bootstrap region
