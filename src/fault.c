@@ -54,7 +54,7 @@
 static_assert(sizeof(struct _libc_fpstate) == XSAVE_HDR_BV, "FXSAVE area size");
 static_assert(FX_SW_MAGIC1 == XSAVE_HDR_BV - 48, "sw_reserved bytes");
 
-static const int fault_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT };
+static const int fault_sigs[] = { PKR_FAULT_SIGNALS };
 
 static struct sigaction prog_act[_NSIG];      /* the program's handlers */
 static bool prog_act_set[_NSIG];
@@ -233,6 +233,15 @@ static void sigstack_release(struct pkr_thread *t)
 
 /* ---- the program's own handlers ----------------------------------------- */
 
+/* *m gains what a handler installed as `a` runs with blocked: its
+ * sa_mask, and sig itself unless SA_NODEFER (as the kernel does it). */
+static void add_handler_mask(sigset_t *m, const struct sigaction *a, int sig)
+{
+	sigorset(m, m, &a->sa_mask);
+	if (!(a->sa_flags & SA_NODEFER))
+		sigaddset(m, sig);
+}
+
 static void call_program_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct sigaction *a = &prog_act[sig];
@@ -256,11 +265,7 @@ static void call_program_handler(int sig, siginfo_t *si, void *uc)
 	 * the interrupted mask, its sa_mask, and the signal itself unless
 	 * SA_NODEFER (the kernel applied the shim's). */
 	sigset_t want = ((ucontext_t *)uc)->uc_sigmask;
-	for (int s = 1; s < _NSIG; s++)
-		if (sigismember(&h.sa_mask, s) == 1)
-			sigaddset(&want, s);
-	if (!(h.sa_flags & SA_NODEFER))
-		sigaddset(&want, sig);
+	add_handler_mask(&want, &h, sig);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &want, &old, _NSIG / 8);
 	if (h.sa_flags & SA_SIGINFO)
 		h.sa_sigaction(sig, si, uc);
@@ -531,11 +536,7 @@ static bool deliver_to_library(int sig, siginfo_t *si, ucontext_t *uc,
 
 	/* The handler runs with the mask it asked for; the copy restores
 	 * the interrupted one. */
-	for (int s = 1; s < _NSIG; s++)
-		if (sigismember(&a->sa_mask, s) == 1)
-			sigaddset(&uc->uc_sigmask, s);
-	if (!(a->sa_flags & SA_NODEFER))
-		sigaddset(&uc->uc_sigmask, sig);
+	add_handler_mask(&uc->uc_sigmask, a, sig);
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)((a->sa_flags & SA_SIGINFO)
 		? (uintptr_t)a->sa_sigaction : (uintptr_t)a->sa_handler);
 	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)frame;
@@ -656,9 +657,7 @@ static void install_wrapped(int sig, const struct sigaction *prog)
 		 * see (and call into) a domain whose call is half undone.
 		 * The program's own handler gets its own mask back
 		 * (call_program_handler). */
-		sigfillset(&a.sa_mask);
-		for (size_t i = 0; i < sizeof fault_sigs / sizeof fault_sigs[0]; i++)
-			sigdelset(&a.sa_mask, fault_sigs[i]);
+		pkr_sigset_async(&a.sa_mask);
 		a.sa_flags &= ~SA_NODEFER;
 	}
 	sys_sigaction(sig, &a, NULL);

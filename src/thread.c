@@ -258,13 +258,7 @@ void pkr_gate_prepare(struct pkr_fn *fn)
 	 * domain would find the thread state half made (the GS anchor set,
 	 * pkr_tls_thread not yet) and make a second one.  The fault signals
 	 * stay deliverable. */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGTRAP);
-	sigdelset(&all, SIGABRT);
+	pkr_sigset_async(&all);
 	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, _NSIG / 8);
 
 	/* Called from a callback inside a domain: take the program's rights

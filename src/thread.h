@@ -16,6 +16,8 @@
 #ifndef PKR_THREAD_H
 #define PKR_THREAD_H
 
+#include <signal.h>
+
 #include "domains.h"
 
 /* This thread's state (NULL before its first call into a domain).  An
@@ -36,6 +38,21 @@ int pkr_thread_enter_setup(struct pkr_thread *t, struct pkr_domain *d);
 /* Signal handlers of the shim running on this thread (program memory,
  * initial-exec TLS; fault.c's handlers count themselves in and out). */
 extern __thread unsigned pkr_handler_depth __attribute__((tls_model("initial-exec")));
+
+/* The synchronous fault signals: the shim's handler owns them once a
+ * domain exists (fault.c), and nothing may block them. */
+#define PKR_FAULT_SIGNALS SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT
+
+/* *s = every signal but the fault signals (what the shim blocks while it
+ * must not be interrupted by a handler). */
+static inline void pkr_sigset_async(sigset_t *s)
+{
+	static const int faults[] = { PKR_FAULT_SIGNALS };
+
+	sigfillset(s);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigdelset(s, faults[i]);
+}
 
 /* Remove this thread's rseq registration (idempotent). */
 void pkr_thread_rseq_off(void);
