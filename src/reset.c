@@ -119,6 +119,10 @@ void pkr_reset_restore(struct pkr_domain *d)
 		dirty = heap_end;
 	if (dirty > from && from >= (uintptr_t)d->heap_base)
 		madvise((void *)from, pkr_page_up(dirty) - from, MADV_DONTNEED);
+	/* The threads' TLS tables (runtime rt_tls.c) may point into what was
+	 * dropped: a new epoch, never one used before. */
+	if (d->rt->tls_epoch)
+		*d->rt->tls_epoch = d->resets + 1;
 }
 
 void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t lo, uintptr_t hi)

@@ -36,6 +36,7 @@ void pkr_service_init(void)
 	prog_fork = (pid_t (*)(void))pkr_real_libc_symbol("fork", "GLIBC_2.2.5");
 	prog_longjmp = (noreturn_jump *)pkr_real_libc_symbol("longjmp", "GLIBC_2.2.5");
 	tid_field = pkr_real.dlvsym(RTLD_DEFAULT, "_thread_db_pthread_tid", "GLIBC_PRIVATE");
+	pkr_service_io_init();
 }
 
 static void exit_status(long status)
@@ -169,6 +170,12 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 		}
 		prog_longjmp((void *)a, (int)b);
 		__builtin_unreachable();
+	case PKR_RT_TLS:
+		ret.value = pkr_service_tls(d, t, a, (struct pkr_rt_tls *)b, &err);
+		break;
+	case PKR_RT_IO:
+		ret.value = pkr_service_io(d, t, (const struct pkr_rt_io *)a, &err);
+		break;
 	default:
 		ret.value = -1;
 		err = ENOSYS;

@@ -1,5 +1,6 @@
 /* service.h - the reverse gate: what a domain's runtime asks of the
- * program's side (exit, fork, longjmp to a program's jmp_buf).
+ * program's side (exit, fork, longjmp to a program's jmp_buf, operations
+ * on the program's streams).
  *
  * Invariants:
  *  - pkr_service (gate.S) is the only way in: it takes the program's
@@ -16,6 +17,9 @@
 #ifndef PKR_SERVICE_H
 #define PKR_SERVICE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "domains.h"
 
 /* gate.S */
@@ -29,5 +33,23 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b);
 
 /* Resolve the program's exit, fork and longjmp (start-up). */
 void pkr_service_init(void);
+
+/* service_io.c: one stream operation for the library (PKR_RT_IO), with
+ * the program's C library; d and t NULL outside a domain call.  Returns
+ * the result, or -1 with *err set. */
+struct pkr_rt_io;
+void pkr_service_io_init(void);
+long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
+		    const struct pkr_rt_io *req, int *err);
+
+/* May the domain itself write [p, p + n) (service_io.c)? */
+bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t,
+			  const void *p, size_t n);
+
+/* service_tls.c: where TLS module `id` of d's namespace keeps a thread's
+ * block (PKR_RT_TLS), written to *out.  0, or -1 with *err set. */
+struct pkr_rt_tls;
+long pkr_service_tls(const struct pkr_domain *d, const struct pkr_thread *t,
+		     long id, struct pkr_rt_tls *out, int *err);
 
 #endif

@@ -22,8 +22,8 @@
 
 #include "alloc.h"
 #include "rt.h"
+#include "rt_int.h"
 
-#define RT_EXPORT __attribute__((visibility("default")))
 #define BOOT_SIZE (64u << 10)
 
 typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -34,7 +34,7 @@ static struct pkr_heap heap;
 static create_fn real_pthread_create;
 static int domain_key = -1;
 static int allow_threads;
-static long (*service)(long op, long a, long b);
+long (*pkr_rt_service)(long op, long a, long b);
 static char dom_name[64];
 static int log_fd = 2;
 static size_t heap_bytes;
@@ -69,7 +69,7 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	domain_key = cfg->pkey;
 	allow_threads = cfg->allow_threads;
 	real_pthread_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
-	service = cfg->service;
+	pkr_rt_service = cfg->service;
 	if (cfg->name) {
 		size_t i = 0;
 		for (; cfg->name[i] && i < sizeof dom_name - 1; i++)
@@ -80,6 +80,8 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	heap_bytes = cfg->heap_size;
 	real_longjmp = (noreturn_jump *)dlsym(RTLD_NEXT, "longjmp");
 	real_longjmp_chk = (noreturn_jump *)dlsym(RTLD_NEXT, "__longjmp_chk");
+	pkr_rt_stdio_init();
+	pkr_rt_tls_init();
 	if (heap.narenas != 2)
 		return -1;
 	memset(out, 0, sizeof *out);
@@ -90,8 +92,19 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	out->boot_dirty_hi = &heap.arenas[0].dirty_hi;
 	out->masks = mask_slots;
 	out->fault_acts = fault_acts;
+	out->tls_epoch = &pkr_rt_tls_epoch;
 	out->nmasks = PKR_RT_MASK_SLOTS;
 	return 0;
+}
+
+bool pkr_rt_heap_owns(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	for (int i = 0; i < heap.narenas; i++)
+		if (a >= heap.arenas[i].base && a < heap.arenas[i].end)
+			return true;
+	return false;
 }
 
 /* ---- the malloc family ------------------------------------------------ */
@@ -403,8 +416,8 @@ RT_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a,
  * nothing anyway. */
 RT_EXPORT void exit(int status)
 {
-	if (service)
-		service(PKR_RT_EXIT, status, 0);
+	if (pkr_rt_service)
+		pkr_rt_service(PKR_RT_EXIT, status, 0);
 	_exit(status);
 }
 
@@ -416,10 +429,10 @@ RT_EXPORT pid_t fork(void)
 {
 	long r;
 
-	if (!service)
+	if (!pkr_rt_service)
 		return -1;
 	pkr_heap_lock(&heap);
-	r = service(PKR_RT_FORK, 0, 0);
+	r = pkr_rt_service(PKR_RT_FORK, 0, 0);
 	pkr_heap_unlock(&heap);
 	return (pid_t)r;
 }
@@ -431,7 +444,7 @@ static __attribute__((noreturn)) void jump(void *env, int val, int chk)
 {
 	/* 1: the domain's own jmp_buf; 2: refused (not a live frame of the
 	 * program): a fault of the library's, rewound. */
-	if (service && service(PKR_RT_LONGJMP, (long)env, val) == 2)
+	if (pkr_rt_service && pkr_rt_service(PKR_RT_LONGJMP, (long)env, val) == 2)
 		abort();
 	if (chk && real_longjmp_chk)
 		real_longjmp_chk(env, val);

@@ -26,6 +26,47 @@ enum pkr_rt_op {
 	PKR_RT_FORK,           /* fork(): the program's fork; both sides go on in the library */
 	PKR_RT_LONGJMP,        /* longjmp(a, b) to a program's jmp_buf: never returns;
 				* returns 1 when the jmp_buf is the domain's own */
+	PKR_RT_IO,             /* a = struct pkr_rt_io *: one operation on a
+				* stream of the program's (rt_stdio.c) */
+	PKR_RT_TLS,            /* a = TLS module id, b = struct pkr_rt_tls *
+				* (filled): where that module's TLS comes
+				* from (rt_tls.c); 0, or -1 */
+};
+
+/* A TLS module of the namespace, as the shim found it (PKR_RT_TLS). */
+struct pkr_rt_tls {
+	long static_off;       /* > 0: the block is at the thread pointer
+				* minus this (static TLS); 0: dynamic */
+	const void *image;     /* the initialisation image (PT_TLS) */
+	size_t filesz, memsz, align;
+};
+
+/* A stream operation the library asks of the program's C library
+ * (PKR_RT_IO).  The request lives in domain memory; the shim copies it
+ * before looking at it.  The stream is the program's stdin, stdout or
+ * stderr (std 0, 1, 2: the namespace's own standard streams stand for
+ * them), or a FILE * of the program's (std -1), which the shim accepts
+ * only if it is one of the program's open streams.  Returns what the
+ * C function returns; -1 with the namespace's errno set on failure. */
+enum pkr_rt_io_op {
+	PKR_IO_READ = 1,       /* fread(buf, 1, len): bytes (0 at end) */
+	PKR_IO_WRITE,          /* fwrite(buf, 1, len): bytes */
+	PKR_IO_SEEK,           /* fseeko(arg, whence len): the new offset */
+	PKR_IO_CLOSE,          /* fclose */
+	PKR_IO_FLUSH,          /* fflush (fp NULL and std -1: every stream) */
+	PKR_IO_FILENO,         /* fileno */
+	PKR_IO_STATE,          /* bit 0 feof, bit 1 ferror */
+	PKR_IO_CLEARERR,       /* clearerr */
+	PKR_IO_LOCK,           /* flockfile; arg 1: ftrylockfile; arg 2: funlockfile */
+	PKR_IO_BUFMODE,        /* setvbuf(NULL, mode arg, size len) */
+};
+struct pkr_rt_io {
+	int op;
+	int std;
+	void *fp;
+	void *buf;
+	size_t len;
+	long arg;
 };
 
 struct pkr_rt_config {
@@ -74,7 +115,11 @@ struct pkr_rt_mask {
  *    fault signals (SIGSEGV, SIGBUS, ...) with its own sigaction(); the
  *    runtime keeps them here instead of giving them to the kernel (they
  *    would replace the shim's), and the shim's fault handler delivers a
- *    fault of the library's to them (fault.c). */
+ *    fault of the library's to them (fault.c).
+ *  - tls_epoch: the runtime's per-thread TLS tables (rt_tls.c) are valid
+ *    while this equals the value they were made under; the shim stores
+ *    a new value after an on-fault reset (the blocks they point to were
+ *    in the heap the reset took back). */
 #define PKR_RT_NSIG 32
 struct pkr_rt_shared {
 	uint32_t size;                    /* sizeof(struct pkr_rt_shared) */
@@ -85,7 +130,7 @@ struct pkr_rt_shared {
 	const uintptr_t *boot_dirty_hi;
 	struct pkr_rt_mask *masks;
 	struct sigaction *fault_acts;
-	uint64_t pad_;
+	uint64_t *tls_epoch;
 };
 /* The layout both sides compile against. */
 static_assert(offsetof(struct pkr_rt_shared, heap_lock) == 8, "rt layout");
@@ -94,6 +139,7 @@ static_assert(offsetof(struct pkr_rt_shared, boot_base) == 24, "rt layout");
 static_assert(offsetof(struct pkr_rt_shared, boot_dirty_hi) == 32, "rt layout");
 static_assert(offsetof(struct pkr_rt_shared, masks) == 40, "rt layout");
 static_assert(offsetof(struct pkr_rt_shared, fault_acts) == 48, "rt layout");
+static_assert(offsetof(struct pkr_rt_shared, tls_epoch) == 56, "rt layout");
 static_assert(sizeof(struct pkr_rt_shared) == 64, "rt layout");
 
 #endif

@@ -1,0 +1,30 @@
+/* rt_int.h - what the runtime's own files share (rt.c, rt_stdio.c).
+ *
+ * Invariants: nothing here is exported from libpkrewind-rt.so; the shim
+ * never includes this header (its interface is rt.h).
+ */
+#ifndef PKR_RT_INT_H
+#define PKR_RT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RT_EXPORT __attribute__((visibility("default")))
+
+/* The shim's reverse gate (rt.h, pkr_rt_config.service), or NULL before
+ * pkr_rt_init. */
+extern long (*pkr_rt_service)(long op, long a, long b);
+
+/* Does p lie in one of the runtime heap's regions? */
+bool pkr_rt_heap_owns(const void *p);
+
+/* rt_stdio.c: resolve the namespace's stdio functions (called from
+ * pkr_rt_init, with the program's rights: dlsym takes ld.so's lock,
+ * which is program memory). */
+void pkr_rt_stdio_init(void);
+
+/* rt_tls.c: the same for the TLS accessor; the epoch word for rt.h. */
+void pkr_rt_tls_init(void);
+extern uint64_t pkr_rt_tls_epoch;
+
+#endif

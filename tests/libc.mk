@@ -1,0 +1,54 @@
+## tests/libc.mk: C library objects that cross the boundary (issue 10):
+## the program's FILE * streams used by an isolated library, and the
+## library's standard streams, which stand for the program's; the
+## library's thread-local storage.
+##
+## A fixture library (tests/fixtures/libpkrio.so), a program that hands
+## it its streams and writes to them itself in between (tests/progs/ioprog),
+## and one shell test per object, each in write, read and none mode.
+## They need keys (KEY_TESTS, tests/guest.mk).  `make check-libc` runs
+## only these.
+
+check_LTLIBRARIES += tests/fixtures/libpkrio.la
+tests_fixtures_libpkrio_la_SOURCES = tests/fixtures/libpkrio.c tests/fixtures/pkrio.h
+tests_fixtures_libpkrio_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_fixtures_libpkrio_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/ioprog
+tests_progs_ioprog_SOURCES = tests/progs/ioprog.c tests/fixtures/pkrio.h
+tests_progs_ioprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_ioprog_LDADD = tests/fixtures/libpkrio.la
+tests_progs_ioprog_LDFLAGS = -no-install
+
+check_LTLIBRARIES += tests/fixtures/libpkrtls.la tests/fixtures/libpkrtlsie.la
+tests_fixtures_libpkrtls_la_SOURCES = tests/fixtures/libpkrtls.c tests/fixtures/pkrtls.h
+tests_fixtures_libpkrtls_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+tests_fixtures_libpkrtlsie_la_SOURCES = tests/fixtures/libpkrtls.c tests/fixtures/pkrtls.h
+tests_fixtures_libpkrtlsie_la_CPPFLAGS = $(AM_CPPFLAGS) -DPKRTLS_IE
+tests_fixtures_libpkrtlsie_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/tlsprog
+tests_progs_tlsprog_SOURCES = tests/progs/tlsprog.c tests/fixtures/pkrtls.h
+tests_progs_tlsprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_tlsprog_LDADD = tests/fixtures/libpkrtls.la tests/fixtures/libpkrtlsie.la -lpthread
+tests_progs_tlsprog_LDFLAGS = -no-install
+
+LIBC_TESTS = \
+	tests/libc/stream.sh \
+	tests/libc/tls.sh
+
+EXTRA_DIST += $(LIBC_TESTS) \
+	tests/data/libc/io-write.policy \
+	tests/data/libc/io-read.policy \
+	tests/data/libc/io-none.policy \
+	tests/data/libc/tls-write.policy \
+	tests/data/libc/tls-read.policy \
+	tests/data/libc/tls-none.policy \
+	tests/data/libc/tls-reset.policy
+
+check-libc:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'
+.PHONY: check-libc
