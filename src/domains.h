@@ -141,8 +141,10 @@ struct pkr_domain {
 	const struct pkr_rt_shared *rt; /* what the runtime shares (runtime/rt.h) */
 	struct pkr_snapshot *snapshot; /* on-fault reset: state after loading */
 	/* The runtime's free, realloc, malloc_usable_size, for the program's
-	 * calls on the domain's memory (crossheap.c); in fns[], after nfns. */
-	struct pkr_fn *rt_free, *rt_realloc, *rt_usable;
+	 * calls on the domain's memory (crossheap.c), and the entry of the
+	 * threads the library starts (service_thread.c); in fns[], after
+	 * nfns. */
+	struct pkr_fn *rt_free, *rt_realloc, *rt_usable, *rt_thread;
 };
 
 struct pkr_tdom {                     /* one per (thread, domain) */

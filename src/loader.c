@@ -71,6 +71,33 @@ static int tag_range(const struct pkr_map *m, long n, uintptr_t lo, uintptr_t hi
 	return 0;
 }
 
+int pkr_loader_tag_loader_data(int key)
+{
+	uintptr_t base = getauxval(AT_BASE), lo, hi;
+	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)base;
+	struct pkr_map *maps;
+	long n;
+	int rc = 0;
+
+	if (!base || pkr_elf_phdr_range(base, (const ElfW(Phdr) *)(base + eh->e_phoff),
+					eh->e_phnum, &lo, &hi, NULL) != 0)
+		return -1;
+	n = pkr_read_maps(&maps);
+	if (n < 0)
+		return -1;
+	for (long i = 0; i < n && rc == 0; i++) {
+		uintptr_t a, b;
+		if (maps[i].prot != PROT_READ ||
+		    !pkr_map_clip(&maps[i], pkr_page_down(lo), pkr_page_up(hi), &a, &b))
+			continue;
+		rc = pkey_mprotect((void *)a, b - a, PROT_READ, key);
+		pkr_log(PKR_LOG_DEBUG, "loader data [0x%lx-0x%lx) tagged with key %d%s",
+			(unsigned long)a, (unsigned long)b, key, rc ? ": failed" : "");
+	}
+	free(maps);
+	return rc;
+}
+
 static int tag_namespace(struct pkr_domain *d)
 {
 	struct link_map *l = NULL;
@@ -130,15 +157,19 @@ static int tag_namespace(struct pkr_domain *d)
 
 /* Descriptors for the runtime's free, realloc and malloc_usable_size, at
  * f[0..PKR_RT_FNS): the program's calls on domain memory go to them
- * through the gate (crossheap.c).  Not in the name table, not counted in
- * nfns.  Returns how many were set up. */
-#define PKR_RT_FNS 3
+ * through the gate (crossheap.c); and for pkr_rt_thread_main, which runs
+ * a thread the library starts (service_thread.c): a fault in it ends the
+ * thread with the domain's fault-return value.  Not in the name table,
+ * not counted in nfns.  Returns how many were set up. */
+#define PKR_RT_FNS 4
 static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
 {
 	static const char *const names[PKR_RT_FNS] = {
-		"free", "realloc", "malloc_usable_size"
+		"free", "realloc", "malloc_usable_size", "pkr_rt_thread_main"
 	};
-	struct pkr_fn **slots[PKR_RT_FNS] = { &d->rt_free, &d->rt_realloc, &d->rt_usable };
+	struct pkr_fn **slots[PKR_RT_FNS] = {
+		&d->rt_free, &d->rt_realloc, &d->rt_usable, &d->rt_thread
+	};
 
 	for (size_t i = 0; i < PKR_RT_FNS; i++) {
 		f[i].target = pkr_real.dlsym(d->rt_handle, names[i]);
@@ -151,6 +182,8 @@ static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
 		f[i].fault_errno = i == 1 ? ENOMEM : PKR_ERRNO_KEEP;
 		*slots[i] = &f[i];
 	}
+	d->rt_thread->fault_value = d->pol->fault_return.value;
+	d->rt_thread->name = "a thread it started";     /* in diagnostics */
 	return PKR_RT_FNS;
 }
 
@@ -347,7 +380,6 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	cfg.heap = d->heap_base;
 	cfg.heap_size = d->heap_size;
 	cfg.pkey = d->pkey;
-	cfg.allow_threads = dp->trust == PKR_TRUST_WRITE;
 	cfg.service = pkr_service;
 	cfg.name = dp->name;
 	cfg.log_fd = pkr_log_fd();

@@ -38,4 +38,8 @@ void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_
  * else LIBDIR. */
 const char *pkr_loader_runtime_path(void);
 
+/* Tag ld.so's read-only mappings (RELRO, constants) with `key`, keeping
+ * their protections (pkey.h pkr_pubkey).  0, or -1. */
+int pkr_loader_tag_loader_data(int key);
+
 #endif

@@ -96,10 +96,30 @@ int pkr_sigkey_init(void)
 	return 0;
 }
 
+int pkr_pubkey;
+
+int pkr_pubkey_init(void)
+{
+	if (pkr_pubkey > 0)
+		return 0;
+	if (pkr_sigkey > 0) {
+		pkr_pubkey = pkr_sigkey;
+		return 0;
+	}
+	pkr_pubkey = pkey_alloc(0, 0);
+	if (pkr_pubkey < 0) {
+		pkr_pubkey = 0;
+		return -1;
+	}
+	return 0;
+}
+
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust)
 {
 	uint32_t v = 0xffffffffu;             /* every key: no access */
 
+	if (pkr_pubkey > 0)
+		v &= ~(1u << (2 * pkr_pubkey)); /* loader data: readable */
 	if (pkr_sigkey > 0)
 		v &= ~(3u << (2 * pkr_sigkey)); /* the signal stacks: read/write */
 

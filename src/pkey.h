@@ -146,8 +146,20 @@ extern int pkr_sigkey;
  * needed and none can be allocated. */
 int pkr_sigkey_init(void);
 
+/* The key of the loader's read-only data (ld.so's RELRO and constants:
+ * _rtld_global_ro, which getpagesize() and pthread_attr_init() read), or
+ * 0.  Set by pkr_pubkey_init() when a domain runs in none mode, where key
+ * 0 is inaccessible; every domain's PKRU lets it read this key (the
+ * pages are read-only in every mode).  It is the signal-stack key when
+ * there is one (that key's write permission does not matter on pages
+ * mapped without PROT_WRITE). */
+extern int pkr_pubkey;
+
+/* Allocate the loader data key (once).  0, or -1. */
+int pkr_pubkey_init(void);
+
 /* PKRU for code running in a domain with key `key` (the signal-stack key,
- * if any, stays readable and writable). */
+ * if any, stays readable and writable; the loader data key readable). */
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust);
 
 #endif /* __ASSEMBLER__ */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -39,6 +40,11 @@ void pkr_service_init(void)
 	pkr_service_io_init();
 }
 
+static void thread_exit(long value)
+{
+	pthread_exit((void *)value);
+}
+
 static void exit_status(long status)
 {
 	prog_exit((int)status);
@@ -55,6 +61,19 @@ static struct pkr_frame *unwind_all(struct pkr_thread *t)
 	t->top = NULL;
 	t->cur = NULL;
 	return outer;
+}
+
+/* End the thread or the process: fn(arg) (which does not return) on the
+ * program's stack below the outermost gate record, every record
+ * unwound, so the program's exit or pthread_exit runs on its own. */
+static __attribute__((noreturn)) void leave(struct pkr_thread *t, void (*fn)(long), long arg)
+{
+	struct pkr_frame *outer = t ? unwind_all(t) : NULL;
+
+	if (outer)
+		pkr_call_on_stack(fn, arg, ((uintptr_t)outer - 512) & ~(uintptr_t)15);
+	fn(arg);
+	__builtin_unreachable();
 }
 
 /* Unwind the records the jump leaves (those below its target stack
@@ -124,14 +143,7 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 	}
 	switch (op) {
 	case PKR_RT_EXIT:
-		if (t) {
-			struct pkr_frame *outer = unwind_all(t);
-			if (outer)
-				pkr_call_on_stack(exit_status, a,
-						  ((uintptr_t)outer - 512) & ~(uintptr_t)15);
-		}
-		prog_exit((int)a);
-		__builtin_unreachable();
+		leave(t, exit_status, a);
 	case PKR_RT_FORK:
 		ret.value = prog_fork();
 		err = errno;
@@ -170,6 +182,11 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 		}
 		prog_longjmp((void *)a, (int)b);
 		__builtin_unreachable();
+	case PKR_RT_THREAD:
+		ret.value = pkr_service_thread(d, t, (struct pkr_rt_thread *)a);
+		break;
+	case PKR_RT_THREAD_EXIT:
+		leave(t, thread_exit, a);
 	case PKR_RT_TLS:
 		ret.value = pkr_service_tls(d, t, a, (struct pkr_rt_tls *)b, &err);
 		break;

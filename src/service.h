@@ -46,6 +46,15 @@ long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t,
 			  const void *p, size_t n);
 
+/* Is p in one of d's objects, mapped with prot (service_io.c)? */
+bool pkr_service_in_objects(const struct pkr_domain *d, const void *p, int prot);
+
+/* service_thread.c: a thread request of the library (PKR_RT_THREAD).
+ * Returns 0 or an errno value. */
+struct pkr_rt_thread;
+long pkr_service_thread(const struct pkr_domain *d, const struct pkr_thread *t,
+			struct pkr_rt_thread *req);
+
 /* service_tls.c: where TLS module `id` of d's namespace keeps a thread's
  * block (PKR_RT_TLS), written to *out.  0, or -1 with *err set. */
 struct pkr_rt_tls;

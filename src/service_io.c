@@ -139,6 +139,11 @@ static bool buffer_ok(const struct pkr_domain *d, const struct pkr_thread *t,
 	       mapped(d, a, len, prot, false);
 }
 
+bool pkr_service_in_objects(const struct pkr_domain *d, const void *p, int prot)
+{
+	return d && mapped(d, (uintptr_t)p, 1, prot, true);
+}
+
 bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t,
 			  const void *p, size_t n)
 {

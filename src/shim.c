@@ -153,6 +153,15 @@ static void core_init(const struct pkr_domain_policy *dp)
 	if (pkr_sigkey)
 		pkr_log(PKR_LOG_DEBUG, "kernel before 6.12 (or PKREWIND_SIGSTACK_KEY=1): "
 			"signal stacks carry key %d, writable in every domain", pkr_sigkey);
+	/* none mode: the loader's read-only data (page size, CPU features)
+	 * stays readable, as every domain's PKRU will say: decided before
+	 * the first domain's PKRU is computed. */
+	for (size_t i = 0; !pkr_nokeys && i < pkr_policy->ndomains; i++)
+		if (pkr_policy->domains[i].trust == PKR_TRUST_NONE) {
+			if (pkr_pubkey_init() != 0 || pkr_loader_tag_loader_data(pkr_pubkey) != 0)
+				fail_closed("cannot tag the loader's read-only data for none mode");
+			break;
+		}
 	if (pkr_thread_init() != 0)
 		fail_closed("cannot set up per-thread state");
 	pkr_prog_errno_off = (int64_t)((uintptr_t)&errno - (uintptr_t)__builtin_thread_pointer());

@@ -1,7 +1,7 @@
 ## tests/libc.mk: C library objects that cross the boundary (issue 10):
 ## the program's FILE * streams used by an isolated library, and the
 ## library's standard streams, which stand for the program's; the
-## library's thread-local storage.
+## library's thread-local storage; threads the library starts.
 ##
 ## A fixture library (tests/fixtures/libpkrio.so), a program that hands
 ## it its streams and writes to them itself in between (tests/progs/ioprog),
@@ -36,9 +36,22 @@ tests_progs_tlsprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_tlsprog_LDADD = tests/fixtures/libpkrtls.la tests/fixtures/libpkrtlsie.la -lpthread
 tests_progs_tlsprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrthr.la
+tests_fixtures_libpkrthr_la_SOURCES = tests/fixtures/libpkrthr.c tests/fixtures/pkrthr.h
+tests_fixtures_libpkrthr_la_LIBADD = -lpthread
+tests_fixtures_libpkrthr_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/thrprog
+tests_progs_thrprog_SOURCES = tests/progs/thrprog.c tests/fixtures/pkrthr.h
+tests_progs_thrprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_thrprog_LDADD = tests/fixtures/libpkrthr.la -lpthread
+tests_progs_thrprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
-	tests/libc/tls.sh
+	tests/libc/tls.sh \
+	tests/libc/threads.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -47,7 +60,10 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/tls-write.policy \
 	tests/data/libc/tls-read.policy \
 	tests/data/libc/tls-none.policy \
-	tests/data/libc/tls-reset.policy
+	tests/data/libc/tls-reset.policy \
+	tests/data/libc/thr-write.policy \
+	tests/data/libc/thr-read.policy \
+	tests/data/libc/thr-none.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

@@ -26,14 +26,8 @@
 
 #define BOOT_SIZE (64u << 10)
 
-typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-
 static struct pkr_heap heap;
-/* The namespace's libc pthread_create, looked up past the runtime: a
- * versioned reference from here would bind to the runtime's own. */
-static create_fn real_pthread_create;
 static int domain_key = -1;
-static int allow_threads;
 long (*pkr_rt_service)(long op, long a, long b);
 static char dom_name[64];
 static int log_fd = 2;
@@ -67,8 +61,6 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	H();
 	pkr_heap_add_region(&heap, cfg->heap, cfg->heap_size);
 	domain_key = cfg->pkey;
-	allow_threads = cfg->allow_threads;
-	real_pthread_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
 	pkr_rt_service = cfg->service;
 	if (cfg->name) {
 		size_t i = 0;
@@ -82,6 +74,7 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	real_longjmp_chk = (noreturn_jump *)dlsym(RTLD_NEXT, "__longjmp_chk");
 	pkr_rt_stdio_init();
 	pkr_rt_tls_init();
+	pkr_rt_thread_init();
 	if (heap.narenas != 2)
 		return -1;
 	memset(out, 0, sizeof *out);
@@ -391,21 +384,6 @@ RT_EXPORT sighandler_t signal(int sig, sighandler_t h)
 	if (sigaction(sig, &a, &old) != 0)
 		return SIG_ERR;
 	return old.sa_handler;
-}
-
-/* ---- threads ----------------------------------------------------------- */
-
-
-/* glibc's pthread_create writes the loader's and the creating thread's
- * memory (program memory): it works only when the domain may write there
- * (trusted-memory write).  Elsewhere the library gets EAGAIN, which
- * libraries handle as "no more threads". */
-RT_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a,
-			     void *(*start)(void *), void *arg)
-{
-	if (!allow_threads || !real_pthread_create)
-		return EAGAIN;
-	return real_pthread_create(t, a, start, arg);
 }
 
 /* ---- what must happen on the program's side ---------------------------- */

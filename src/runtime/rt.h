@@ -3,7 +3,8 @@
  * Invariants:
  *  - libpkrewind-rt.so is the first object of every isolated namespace, so
  *    its definitions of the malloc family, mmap/munmap/mremap/mprotect,
- *    sigprocmask/pthread_sigmask and pthread_create come before libc's in
+ *    sigprocmask/pthread_sigmask, the thread calls, stdio and
+ *    __tls_get_addr come before libc's in
  *    the namespace's global scope, for the library and for libc itself.
  *  - pkr_rt_init() is called once by the shim, with the program's rights,
  *    before any isolated library is loaded into the namespace.
@@ -28,9 +29,31 @@ enum pkr_rt_op {
 				* returns 1 when the jmp_buf is the domain's own */
 	PKR_RT_IO,             /* a = struct pkr_rt_io *: one operation on a
 				* stream of the program's (rt_stdio.c) */
+	PKR_RT_THREAD,         /* a = struct pkr_rt_thread *: start a thread
+				* (op) or join/detach one; 0 or an errno
+				* value (rt_thread.c) */
+	PKR_RT_THREAD_EXIT,    /* a = value: pthread_exit of a program thread
+				* from inside the library (never returns) */
 	PKR_RT_TLS,            /* a = TLS module id, b = struct pkr_rt_tls *
 				* (filled): where that module's TLS comes
 				* from (rt_tls.c); 0, or -1 */
+};
+
+/* A thread request (PKR_RT_THREAD). */
+enum pkr_rt_thread_op {
+	PKR_THR_CREATE = 1,    /* start(arg) in a new thread, inside the domain */
+	PKR_THR_JOIN,          /* join `thread`; its value in `value` */
+	PKR_THR_TRYJOIN,       /* the same, EBUSY if it is still running */
+	PKR_THR_DETACH,
+};
+struct pkr_rt_thread {
+	int op;
+	int detached;          /* create: PTHREAD_CREATE_DETACHED */
+	size_t stacksize;      /* create: 0, or the library's attribute */
+	void *(*start)(void *);
+	void *arg;
+	unsigned long thread;  /* create: out; join, detach: in */
+	void *value;           /* join: out */
 };
 
 /* A TLS module of the namespace, as the shim found it (PKR_RT_TLS). */
@@ -73,7 +96,6 @@ struct pkr_rt_config {
 	void *heap;            /* key-tagged region for the heap */
 	size_t heap_size;
 	int pkey;              /* the domain's key: new mappings get it */
-	int allow_threads;     /* trusted-memory write: pthread_create passes */
 	/* The shim's reverse gate (gate.S pkr_service): called with the
 	 * domain's rights, it runs `op` with the program's and comes back
 	 * with the domain's. */

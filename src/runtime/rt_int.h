@@ -27,4 +27,9 @@ void pkr_rt_stdio_init(void);
 void pkr_rt_tls_init(void);
 extern uint64_t pkr_rt_tls_epoch;
 
+/* rt_thread.c: the same for the threads the library starts. */
+void pkr_rt_thread_init(void);
+/* Exported: the shim enters a new thread here, through the gate. */
+void *pkr_rt_thread_main(void *(*start)(void *), void *arg);
+
 #endif

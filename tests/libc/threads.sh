@@ -1,0 +1,55 @@
+#!/bin/sh
+# threads: threads an isolated library starts, in write, read and none
+# modes (before, read and none refused them and a crash in one killed the
+# process in write mode).  Asserts, with tests/progs/thrprog:
+#  - 4 and 8 threads started and joined by the library compute their sums
+#    (with thread-local variables of their own);
+#  - pthread_exit in a library thread gives its value to the join; a
+#    stack size the library asks for is used;
+#  - a crash in a library thread ends that thread only, with the domain's
+#    fault-return value (-1), is reported, and the library starts threads
+#    again afterwards;
+#  - a detached thread runs;
+#  - a start routine that is not the library's code is refused (EINVAL,
+#    with a diagnostic), and a join of an id that is not the library's
+#    thread fails with ESRCH, not a crash of the program's C library;
+#  - a program thread that calls pthread_exit inside the library ends,
+#    and the program joins it with the value;
+#  - the process exits 0, and every call went through the gate.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
+
+need_pku
+thrprog=$top_builddir/tests/progs/thrprog
+need_built "$thrprog"
+need_shim
+policies=$top_srcdir/tests/data/libc
+
+cat >"$tmp/want" <<'END'
+sum 100
+pthread_exit 770
+own stack size 550
+crash -1
+sum after the crash 360
+detached 1
+program code as start routine: EINVAL
+join of a bogus id: No such process
+program thread ended inside the library with 33
+sum at the end 30
+END
+
+for mode in write read none; do
+	say "$mode mode: the library's own threads"
+	extra_env=PKREWIND_STATS=1 shim "$policies/thr-$mode.policy" "$thrprog" >"$tmp/out" 2>"$tmp/err"
+	extra_env=
+	test $st -eq 0 || { show "$tmp/out" stdout; show "$tmp/err" stderr;
+		fail "$mode mode: thrprog: $(describe_status)"; }
+	cmp -s "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out"; show "$tmp/err" stderr;
+		fail "$mode mode: wrong results"; }
+	test "$(grep -c 'fault in domain thr calling a thread it started: SIGSEGV' "$tmp/err")" = 1 ||
+		{ show "$tmp/err" stderr; fail "$mode mode: the crash in the library's thread was not reported once"; }
+	grep -q "error: domain thr: pthread_create with a start routine (0x[0-9a-f]*) that is not the library's code: refused" "$tmp/err" ||
+		{ show "$tmp/err" stderr; fail "$mode mode: no diagnostic for the foreign start routine"; }
+	test "$(stats_calls "$tmp/err" pkrthr_sum)" = 3 ||
+		{ show "$tmp/err" stderr; fail "$mode mode: pkrthr_sum was not called 3 times through the gate"; }
+done
+say "PASS"
