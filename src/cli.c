@@ -351,7 +351,7 @@ static void print_skeleton(const struct pkr_symtab *t, const char *path)
 		if (i > 0 && strcmp(t->syms[i - 1].name, s->name) == 0 &&
 		    t->syms[i - 1].kind == PKR_SYM_OBJECT)
 			continue;
-		printf("    # data %s: a data object cannot be trampolined\n", s->name);
+		printf("    # data %s: shared with the program if it uses it (libpkrewind(7))\n", s->name);
 	}
 	free(abs);
 }

@@ -126,7 +126,11 @@ struct pkr_domain {
 	size_t heap_size;
 	struct pkr_fn **hash;         /* exported functions by name */
 	size_t hash_size;
-	char **data_names;            /* exported data objects (not isolable) */
+	struct pkr_data {             /* exported data objects (shared.c) */
+		char *name;
+		bool used;            /* the program's side refers to it */
+		bool shared;          /* made one copy */
+	} *data;
 	size_t ndata;
 	size_t nfns;
 	void *(*ns_uselocale)(void *);
@@ -145,6 +149,7 @@ struct pkr_domain {
 	 * threads the library starts (service_thread.c); in fns[], after
 	 * nfns. */
 	struct pkr_fn *rt_free, *rt_realloc, *rt_usable, *rt_thread;
+	struct pkr_fn *rt_malloc, *rt_calloc;   /* shared.c: xmlMalloc = malloc */
 };
 
 struct pkr_tdom {                     /* one per (thread, domain) */

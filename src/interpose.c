@@ -90,22 +90,6 @@ struct patch_ctx {
 	uintptr_t self_base;
 };
 
-static void warn_data_once(struct pkr_domain *d, const char *name, const char *who)
-{
-	static char warned[64][64];
-	static size_t nwarned;
-
-	for (size_t i = 0; i < nwarned; i++)
-		if (!strncmp(warned[i], name, sizeof warned[i] - 1))
-			return;
-	if (nwarned < 64)
-		strncpy(warned[nwarned++], name, sizeof warned[0] - 1);
-	pkr_log(PKR_LOG_WARN, "domain %s: %s uses data object '%s' of an isolated "
-		"library: data cannot be isolated, the program reads and writes the "
-		"library's own copy in the main namespace", d->pol->name,
-		who[0] ? who : "the program", name);
-}
-
 static int write_slot(struct patch_ctx *c, uintptr_t *slot, uintptr_t val)
 {
 	int prot = pkr_maps_prot(c->maps, c->nmaps, (uintptr_t)slot);
@@ -146,14 +130,15 @@ static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,
 			if (!(d = pkr_domains[k]))
 				continue;
 			f = pkr_domain_lookup(d, name, ver);
-			/* A data object cannot be trampolined.  Through a copy
-			 * relocation the program holds its own copy, so the
-			 * name is what tells it is the library's. */
+			/* A data object cannot be trampolined: it is made one
+			 * copy (shared.c).  Through a copy relocation the
+			 * program holds its own copy, so the name is what tells
+			 * it is the library's. */
 			if (!f && type != R_X86_64_JUMP_SLOT &&
 			    ELF64_ST_TYPE(sym->st_info) == STT_OBJECT)
 				for (size_t j = 0; j < d->ndata; j++)
-					if (!strcmp(d->data_names[j], name))
-						warn_data_once(d, name, info->dlpi_name);
+					if (!strcmp(d->data[j].name, name))
+						d->data[j].used = true;
 		}
 		if (!f || type == R_X86_64_COPY)
 			continue;

@@ -159,16 +159,20 @@ static int tag_namespace(struct pkr_domain *d)
  * f[0..PKR_RT_FNS): the program's calls on domain memory go to them
  * through the gate (crossheap.c); and for pkr_rt_thread_main, which runs
  * a thread the library starts (service_thread.c): a fault in it ends the
- * thread with the domain's fault-return value.  Not in the name table,
+ * thread with the domain's fault-return value; and for the runtime's
+ * malloc and calloc, which a shared function-pointer variable (xmlMalloc)
+ * may hold (shared.c).  Not in the name table,
  * not counted in nfns.  Returns how many were set up. */
-#define PKR_RT_FNS 4
+#define PKR_RT_FNS 6
 static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
 {
 	static const char *const names[PKR_RT_FNS] = {
-		"free", "realloc", "malloc_usable_size", "pkr_rt_thread_main"
+		"free", "realloc", "malloc_usable_size", "pkr_rt_thread_main",
+		"malloc", "calloc"
 	};
 	struct pkr_fn **slots[PKR_RT_FNS] = {
-		&d->rt_free, &d->rt_realloc, &d->rt_usable, &d->rt_thread
+		&d->rt_free, &d->rt_realloc, &d->rt_usable, &d->rt_thread,
+		&d->rt_malloc, &d->rt_calloc
 	};
 
 	for (size_t i = 0; i < PKR_RT_FNS; i++) {
@@ -179,7 +183,7 @@ static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
 		f[i].name = names[i];
 		f[i].fault_void = i == 0;
 		f[i].fault_value = 0;           /* realloc: NULL, usable size 0 */
-		f[i].fault_errno = i == 1 ? ENOMEM : PKR_ERRNO_KEEP;
+		f[i].fault_errno = i == 1 || i >= 4 ? ENOMEM : PKR_ERRNO_KEEP;
 		*slots[i] = &f[i];
 	}
 	d->rt_thread->fault_value = d->pol->fault_return.value;
@@ -223,16 +227,14 @@ static int build_exports(struct pkr_domain *d)
 			void *addr;
 
 			if (s->kind == PKR_SYM_OBJECT) {
-				char **nd = realloc(d->data_names, (d->ndata + 1) * sizeof *nd);
+				struct pkr_data *nd = realloc(d->data, (d->ndata + 1) * sizeof *nd);
 				if (nd) {
-					d->data_names = nd;
-					if ((nd[d->ndata] = strdup(s->name)))
+					d->data = nd;
+					memset(&nd[d->ndata], 0, sizeof nd[0]);
+					if ((nd[d->ndata].name = strdup(s->name)))
 						d->ndata++;
 				}
-				pkr_log(PKR_LOG_INFO, "domain %s: data object '%s' of %s "
-					"cannot be isolated (only functions go through "
-					"trampolines)", d->pol->name, s->name, d->libs[i].path);
-				continue;
+				continue;     /* shared with the program if it uses it (shared.c) */
 			}
 			struct pkr_fn *dup = pkr_domain_lookup(d, s->name, s->version);
 			if (dup && (dup->version == s->version ||

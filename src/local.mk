@@ -31,6 +31,7 @@ src_libpkrewind_la_SOURCES = \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h \
 	src/crossheap.c src/crossheap.h \
+	src/shared.c src/shared.h \
 	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service.h \
 	src/stats.c src/stats.h \
 	src/shim.c src/shim.h

@@ -32,6 +32,7 @@
 #include "interpose.h"
 #include "libmatch.h"
 #include "loader.h"
+#include "shared.h"
 #include "log.h"
 #include "pkey.h"
 #include "policyfile.h"
@@ -237,6 +238,13 @@ static void refresh(struct objs *op)
 				    "through its gate");
 		}
 		pkr_log(PKR_LOG_DEBUG, "%ld GOT entries now lead to trampolines", k);
+		for (size_t i = 0; i < PKR_MAX_DOM; i++)
+			if (pkr_domains[i] && pkr_shared_data(pkr_domains[i]) != 0) {
+				refreshing = 0;
+				pkr_shim_unlock();
+				fail_closed("cannot share the library's data objects with the "
+					    "program");
+			}
 	}
 	free(o.v);
 	refreshing = 0;

@@ -140,7 +140,6 @@ ISO_TESTS = \
 	tests/iso/threads.sh \
 	tests/iso/xz-threads.sh \
 	tests/iso/dlsym.sh \
-	tests/iso/datawarn.sh \
 	tests/iso/nested.sh
 # Not added to TESTS here: they need protection keys, so tests/guest.mk adds
 # them (KEY_TESTS) to TESTS, or runs them in a QEMU guest on a machine
@@ -161,7 +160,6 @@ EXTRA_DIST += $(ISO_TESTS) \
 	tests/data/iso/sig-read-extra.policy \
 	tests/data/iso/zlib.policy \
 	tests/data/iso/nested.policy \
-	tests/data/iso/data.policy \
 	tests/fixtures/pkrver.map
 
 # Only the isolation tests: `make check-iso`.

@@ -1,7 +1,8 @@
 ## tests/libc.mk: C library objects that cross the boundary (issue 10):
 ## the program's FILE * streams used by an isolated library, and the
 ## library's standard streams, which stand for the program's; the
-## library's thread-local storage; threads the library starts.
+## library's thread-local storage; threads the library starts; data
+## objects the library exports and the program uses (one copy).
 ##
 ## A fixture library (tests/fixtures/libpkrio.so), a program that hands
 ## it its streams and writes to them itself in between (tests/progs/ioprog),
@@ -51,7 +52,8 @@ tests_progs_thrprog_LDFLAGS = -no-install
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
-	tests/libc/threads.sh
+	tests/libc/threads.sh \
+	tests/libc/data.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -63,7 +65,10 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/tls-reset.policy \
 	tests/data/libc/thr-write.policy \
 	tests/data/libc/thr-read.policy \
-	tests/data/libc/thr-none.policy
+	tests/data/libc/thr-none.policy \
+	tests/data/libc/data-write.policy \
+	tests/data/libc/data-read.policy \
+	tests/data/libc/data-none.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

@@ -108,7 +108,7 @@ MAP
 		n=$(grep -c '^    function pkr_t_f fault-return -1$' "$tmp/out")
 		if [ "$n" -eq 1 ]; then pass "a function in two versions is listed once"; else fail "pkr_t_f listed $n times"; fi
 		expect_grep "$tmp/out" '^    function pkr_t_plain fault-return -1$' "function line for pkr_t_plain"
-		expect_grep "$tmp/out" '^ *#.*pkr_t_table.*cannot be trampolined' "comment for the data object"
+		expect_grep "$tmp/out" '^ *#.*pkr_t_table.*shared with the program if it uses it' "comment for the data object"
 		expect_no_grep "$tmp/out" '^ *function pkr_t_table' "no function line for the data object"
 		run env LD_LIBRARY_PATH="$tmp/lib" "$PKREWIND_BIN" check "$tmp/pkrt.policy"
 		expect_rc 0 "the skeleton passes pkrewind check"

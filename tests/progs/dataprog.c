@@ -1,27 +1,85 @@
-/* dataprog.c - reads a data object that an isolated library exports
- * (pkrdata_counter of tests/fixtures/libpkrdata.so).
+/* dataprog.c - uses the data objects an isolated library exports
+ * (tests/fixtures/libpkrdata.so; see pkrdata.h).
  *
  * Built twice: dataprog (position-independent executable code: the
- * variable is reached through a copy relocation, R_X86_64_COPY) and
- * dataprog-got (compiled with -fPIC: through a GOT slot, R_X86_64_GLOB_DAT).
+ * variables are reached through copy relocations, R_X86_64_COPY) and
+ * dataprog-got (compiled with -fPIC: through GOT slots,
+ * R_X86_64_GLOB_DAT).
  *
- * Prints the counter as the program and as the library see it, a result
- * of the library, and "isolated" when the library runs with a PKRU other
- * than the program's, else "not isolated".  Exit status 1 if a value is
- * wrong.
+ *   dataprog         reads the counter from both sides; "isolated" when
+ *                    the library runs with a PKRU other than the
+ *                    program's, else "not isolated"
+ *   dataprog share   every write from both sides, the function-pointer
+ *                    variables called from the program and set by it,
+ *                    memory allocated and freed through them: one line
+ *                    per step, "ok" or "BAD"; a write by the library
+ *                    that was refused (read mode: rewound, -1) prints
+ *                    "refused" and what the program then sees
+ * Exit status 1 if a value is wrong.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "pkrdata.h"
 #include "pkrsig.h"
 
-int main(void)
+static int status;
+
+static void check(const char *what, long got, long want)
 {
-	int status = 0, v;
+	printf("%s: %ld %s\n", what, got, got == want ? "ok" : "BAD");
+	status |= got != want;
+}
+
+static int triple(int x)
+{
+	return 3 * x;
+}
+
+static int share(void)
+{
+	char *s;
+	void *p;
+	int r;
+
+	check("program reads the counter", pkrdata_counter, PKRDATA_INITIAL);
+	pkrdata_counter = 7;
+	check("library reads the counter the program wrote", pkrdata_get(), 7);
+	r = pkrdata_set(99);
+	if (r == 99)
+		check("program reads the counter the library wrote", pkrdata_counter, 99);
+	else
+		printf("library's write refused (%d); program reads %d\n", r, pkrdata_counter);
+	pkrdata_array[2] = 30;
+	check("library sums the array the program wrote", pkrdata_sum(), 1 + 2 + 30 + 4);
+	r = pkrdata_array_set(1, 20);
+	if (r == 20)
+		check("program reads the array element the library wrote", pkrdata_array[1], 20);
+	else
+		printf("library's array write refused (%d); program reads %d\n", r, pkrdata_array[1]);
+	check("program calls the library's hook", pkrdata_hook(21), 42);
+	pkrdata_hook = triple;
+	check("library calls the hook the program set", pkrdata_call(5), 15);
+	s = pkrdata_strdup("shared");
+	check("library's string", s && strcmp(s, "shared") == 0, 1);
+	pkrdata_free(s);
+	p = pkrdata_malloc(64);
+	check("program allocates through the library's pointer", p != NULL, 1);
+	memset(p, 1, 64);
+	pkrdata_free(p);
+	printf("freed both\n");
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int v;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "share") == 0)
+		return share();
 	v = pkrdata_counter;
 	printf("program reads pkrdata_counter=%d %s\n", v,
 	       v == PKRDATA_INITIAL ? "ok" : "BAD");

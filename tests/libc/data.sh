@@ -1,0 +1,86 @@
+#!/bin/sh
+# data: data objects an isolated library exports and the program uses
+# (libpkrdata.so: an int, an array, a function-pointer variable set to a
+# library function, and pointers to the C library's free and malloc),
+# reached through copy relocations (dataprog, R_X86_64_COPY: a PIE as GCC
+# builds it) and through GOT slots (dataprog-got, R_X86_64_GLOB_DAT).
+# Each is one copy (src/shared.h).  Asserts, for both programs:
+#  - write mode: every write of either side is seen by the other; the
+#    program calls the library's function through the variable (through
+#    the gate: counted); the library calls the program's function the
+#    program stored; memory from the library's malloc, through the
+#    variables, is freed by the program through them: output identical
+#    to the plain run, and no warning or error;
+#  - read mode: the same, except that the library's two writes are
+#    rewound (reported), and the program still sees its own values;
+#  - none mode: the program does not start (status 127), and the error
+#    names the data object;
+#  - the plain case runs "isolated" with nothing on stderr, under
+#    LD_PRELOAD and under the pkrewind command.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
+
+need_pku
+need_prog readelf
+need_built "$progs/dataprog" "$progs/dataprog-got" "$progs/sigprog"
+need_shim
+pols=$top_srcdir/tests/data/libc
+
+for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
+	reloc=${prog#*:} prog=${prog%%:*}
+	say "readelf: $prog reaches the variables through $reloc"
+	readelf -rW "$progs/$prog" >"$tmp/rel" 2>&1 || hard_error "readelf -r $prog failed"
+	for v in pkrdata_counter pkrdata_array pkrdata_hook pkrdata_free pkrdata_malloc; do
+		grep -q "$reloc.*$v" "$tmp/rel" || {
+			grep pkrdata "$tmp/rel" | sed 's/^/    /'
+			hard_error "$prog has no $reloc relocation for $v"; }
+	done
+
+	plain "$progs/$prog" share >"$tmp/want" 2>"$tmp/want.err"
+	test $st -eq 0 && ! test -s "$tmp/want.err" ||
+		{ show "$tmp/want" stdout; hard_error "$prog share without the shim: $(describe_status)"; }
+
+	say "$prog, write mode: one copy of each variable"
+	extra_env=PKREWIND_STATS=1 shim "$pols/data-write.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
+	extra_env=
+	check_run "$tmp/want" "$tmp/out" "$tmp/err" "$prog share (write)"
+	! grep -v ': stats: ' "$tmp/err" | grep -q . ||
+		{ show "$tmp/err" stderr; fail "$prog (write): messages besides the stats"; }
+	test "$(stats_calls "$tmp/err" pkrdata_twice)" = 1 ||
+		{ show "$tmp/err" stderr; fail "$prog (write): the program's call through pkrdata_hook did not go through the gate"; }
+
+	say "$prog, read mode: the library's writes are rewound, the rest is shared"
+	sed -e 's/^program reads the counter the library wrote: .*/library'"'"'s write refused (-1); program reads 7/' \
+	    -e 's/^program reads the array element the library wrote: .*/library'"'"'s array write refused (-1); program reads 2/' \
+	    "$tmp/want" >"$tmp/want.read"
+	shim "$pols/data-read.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
+	check_run "$tmp/want.read" "$tmp/out" "$tmp/err" "$prog share (read)"
+	for fn in pkrdata_set pkrdata_array_set; do
+		grep -q "fault in domain data calling $fn: SIGSEGV (SEGV_PKUERR, key 0) writing" "$tmp/err" ||
+			{ show "$tmp/err" stderr; fail "$prog (read): the write of $fn was not reported"; }
+	done
+
+	say "$prog, none mode: fails closed"
+	shim "$pols/data-none.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
+	test $st -eq 127 || { show "$tmp/err" stderr; fail "$prog (none): $(describe_status), expected 127"; }
+	grep -q "error: domain data: the program uses data object 'pkrdata_.*' of the library, which in trusted-memory none could not read the one copy" "$tmp/err" ||
+		{ show "$tmp/err" stderr; fail "$prog (none): no error naming the data object"; }
+	! test -s "$tmp/out" || { show "$tmp/out" stdout; fail "$prog (none): the program ran"; }
+
+	plain "$progs/$prog" >"$tmp/ref.out" 2>"$tmp/ref.err"
+	sed 's/^not isolated$/isolated/' "$tmp/ref.out" >"$tmp/want.out"
+	for how in shim via_cmd; do
+		say "$prog under the shim ($how, read mode): isolated, nothing on stderr"
+		$how "$pols/data-read.policy" "$progs/$prog" >"$tmp/out" 2>"$tmp/err"
+		check_run "$tmp/want.out" "$tmp/out" "$tmp/err" "$prog ($how)"
+		! test -s "$tmp/err" || { show "$tmp/err" stderr; fail "$prog ($how): messages on stderr"; }
+	done
+done
+
+say "control: sigprog (functions only) draws no data message"
+extra_env=PKREWIND_LOG=info shim "$policies/sig-read.policy" "$progs/sigprog" pkru >"$tmp/out" 2>"$tmp/err"
+extra_env=
+test $st -eq 0 || { show "$tmp/err" stderr; fail "sigprog pkru under the shim: $(describe_status)"; }
+! grep -q 'data object' "$tmp/err" || {
+	show "$tmp/err" stderr
+	fail "sigprog draws a data-object message, but libpkrsig.so exports no data"; }
+say "PASS"
