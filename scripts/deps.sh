@@ -5,9 +5,13 @@
 # Building: the autotools chain, the compiler, libelf (the command reads
 # library files: `pkrewind symbols`), Check (unit tests).
 PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libc6-dev libelf-dev check"
+# The real-program corpus (tests/corpus): Debian programs whose library
+# the tests isolate (XML and XSLT, JSON, SQL, file types, JPEG, TIFF, C++
+# image metadata, PNG, liblzma in zstd, an interpreter's extension modules).
+PKR_CORPUS_PKGS="xsltproc libxml2-utils jq sqlite3 file libjpeg-turbo-progs netpbm libtiff-tools exiv2 zstd python3"
 # Testing: man page lint, and the real programs and libraries the
 # integration tests isolate.
-PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev"
+PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev $PKR_CORPUS_PKGS"
 # Tests in a QEMU guest (scripts/guest: hosts without protection keys,
 # and the kernels on both sides of 6.12): the emulator (TCG emulates pku),
 # a static busybox and cpio for the initramfs, kmod's modinfo for the

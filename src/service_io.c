@@ -133,6 +133,8 @@ static bool buffer_ok(const struct pkr_domain *d, const struct pkr_thread *t,
 	if (d && t && inside(a, len, t->doms[d->index].stack_lo, t->doms[d->index].stack_hi))
 		return true;
 	prot = write ? PROT_READ | PROT_WRITE : PROT_READ;
+	if (!t)                  /* not in a domain call: the program's rights */
+		return mapped(d, a, len, prot, false);
 	if (mapped(d, a, len, prot, true))
 		return true;
 	return (trust == PKR_TRUST_WRITE || (trust == PKR_TRUST_READ && !write)) &&

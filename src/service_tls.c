@@ -5,7 +5,8 @@
  * Runs with the program's rights and thread pointer, on the domain's
  * stack, inside pkr_service_handler.  Not async-signal-safe.
  *
- * Only modules of the asking domain's namespace are answered.  Static
+ * Only modules of the asking domain's namespace are answered (outside a
+ * domain call, the domain whose runtime holds the request's `self`).  Static
  * or dynamic is decided by asking ld.so for the module's block on this
  * (real) thread: a block inside the thread's static TLS area is static,
  * and its offset from the thread pointer is the same in every thread and
@@ -65,16 +66,37 @@ static const ElfW(Phdr) *pt_tls(const struct link_map *l)
 	return NULL;
 }
 
+/* Outside a domain call (the namespace's constructors and destructors,
+ * which run with the program's rights) the runtime that asks names its
+ * domain by an address of its own. */
+static const struct pkr_domain *asking(const struct pkr_rt_tls *in)
+{
+	uintptr_t a = (uintptr_t)in->self;
+
+	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
+		const struct pkr_domain *d = pkr_domains[i];
+		if (d && a >= d->rt_lo && a < d->rt_hi)
+			return d;
+	}
+	return NULL;
+}
+
 long pkr_service_tls(const struct pkr_domain *d, const struct pkr_thread *t,
 		     long id, struct pkr_rt_tls *out, int *err)
 {
-	struct link_map *l = module(d, (size_t)id);
-	const ElfW(Phdr) *ph = l ? pt_tls(l) : NULL;
+	struct link_map *l;
+	const ElfW(Phdr) *ph;
 	struct pkr_rt_tls info = { 0 };
 	tls_index ti = { (unsigned long)id, 0 };
 	size_t static_size = 0, align = 0;
 	uintptr_t tp = pkr_rdfsbase(), block;
 
+	if (!d && !(d = asking(out))) {
+		*err = EINVAL;
+		return -1;
+	}
+	l = module(d, (size_t)id);
+	ph = l ? pt_tls(l) : NULL;
 	if (!ph || !pkr_service_writable(d, t, out, sizeof *out)) {
 		*err = EINVAL;
 		return -1;

@@ -120,6 +120,41 @@ static bool obj_matches(const struct pkr_domain_policy *dp, const struct obj *o)
 	return false;
 }
 
+/* A library of another domain loaded into d's namespace as a dependency
+ * (libxslt in one domain needs libxml2, which another isolates) would be
+ * a second copy there, under d's key: the two domains could not use each
+ * other's objects.  NULL, or a message. */
+static const char *cross_domain_need(const struct pkr_domain *d, char *msg, size_t size)
+{
+	struct link_map *l = NULL;
+
+	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
+		return NULL;
+	while (l->l_prev)
+		l = l->l_prev;
+	for (; l; l = l->l_next) {
+		struct pkr_dyn di = { 0 };
+		if (!l->l_name || !l->l_name[0] || !l->l_ld || !l->l_addr)
+			continue;
+		pkr_dyn_parse(l->l_addr, l->l_ld, &di);
+		for (size_t j = 0; j < pkr_policy->ndomains; j++) {
+			const struct pkr_domain_policy *other = &pkr_policy->domains[j];
+			if (other == d->pol)
+				continue;
+			for (size_t k = 0; k < other->nlibraries; k++)
+				if (pkr_policy_library_matches(other->libraries[k], l->l_name, di.soname)) {
+					snprintf(msg, size, "domain %s needs %s, which domain %s "
+						 "isolates: name both libraries in one domain (each "
+						 "namespace would hold its own copy, and neither "
+						 "domain could use the other's objects)",
+						 d->pol->name, l->l_name, other->name);
+					return msg;
+				}
+		}
+	}
+	return NULL;
+}
+
 /* ---- start-up of the core --------------------------------------------- */
 
 /* Keys, per-thread state, handlers; `dp` is the first domain created.
@@ -238,6 +273,16 @@ static void refresh(struct objs *op)
 				    "through its gate");
 		}
 		pkr_log(PKR_LOG_DEBUG, "%ld GOT entries now lead to trampolines", k);
+		for (size_t i = 0; i < PKR_MAX_DOM; i++) {
+			char msg[600];
+			const char *why = pkr_domains[i] ? cross_domain_need(pkr_domains[i], msg,
+									      sizeof msg) : NULL;
+			if (why) {
+				refreshing = 0;
+				pkr_shim_unlock();
+				fail_closed(why);
+			}
+		}
 		for (size_t i = 0; i < PKR_MAX_DOM; i++)
 			if (pkr_domains[i] && pkr_shared_data(pkr_domains[i]) != 0) {
 				refreshing = 0;

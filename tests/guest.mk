@@ -15,8 +15,9 @@
 ## refuses a VPATH build from a source tree that is configured in place.
 
 # Every test that needs protection keys (need_pku).  A new one goes into
-# ISO_TESTS, FAULT_TESTS, BOUNDARY_TESTS or LIBC_TESTS (or a new list added here).
-KEY_TESTS = $(ISO_TESTS) $(FAULT_TESTS) $(BOUNDARY_TESTS) $(LIBC_TESTS)
+# ISO_TESTS, FAULT_TESTS, BOUNDARY_TESTS, LIBC_TESTS or CORPUS_TESTS (or a new
+# list added here).
+KEY_TESTS = $(ISO_TESTS) $(FAULT_TESTS) $(BOUNDARY_TESTS) $(LIBC_TESTS) $(CORPUS_TESTS)
 
 # With keys, `make check` runs them natively; without (configure found
 # none, or PKREWIND_FORCE_GUEST=1), check-local runs them in a guest on

@@ -58,6 +58,9 @@ struct pkr_rt_thread {
 
 /* A TLS module of the namespace, as the shim found it (PKR_RT_TLS). */
 struct pkr_rt_tls {
+	const void *self;      /* in: an address of the asking runtime (it
+				* names the domain outside a domain call:
+				* constructors, destructors at exit) */
 	long static_off;       /* > 0: the block is at the thread pointer
 				* minus this (static TLS); 0: dynamic */
 	const void *image;     /* the initialisation image (PT_TLS) */

@@ -71,7 +71,7 @@ static char *thread_pointer(void)
 static __attribute__((noinline)) void *slow(tls_index *ti)
 {
 	struct tls_table *t = table;
-	struct pkr_rt_tls info = { 0 };
+	struct pkr_rt_tls info = { .self = (const void *)&slow };
 	char *block;
 
 	if (!pkr_rt_service)
