@@ -187,6 +187,9 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 		break;
 	case PKR_RT_THREAD_EXIT:
 		leave(t, thread_exit, a);
+	case PKR_RT_ENV:
+		ret.value = pkr_service_env(d, t, (const struct pkr_rt_env *)a, &err);
+		break;
 	case PKR_RT_TLS:
 		ret.value = pkr_service_tls(d, t, a, (struct pkr_rt_tls *)b, &err);
 		break;

@@ -46,6 +46,16 @@ long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t,
 			  const void *p, size_t n);
 
+/* May the domain itself read [p, p + n) (service_io.c)? */
+bool pkr_service_readable(const struct pkr_domain *d, const struct pkr_thread *t,
+			  const void *p, size_t n);
+
+/* service_env.c: an environment request of the library (PKR_RT_ENV).
+ * Returns the result, or -1 with *err set. */
+struct pkr_rt_env;
+long pkr_service_env(const struct pkr_domain *d, const struct pkr_thread *t,
+		     const struct pkr_rt_env *req, int *err);
+
 /* Is p in one of d's objects, mapped with prot (service_io.c)? */
 bool pkr_service_in_objects(const struct pkr_domain *d, const void *p, int prot);
 

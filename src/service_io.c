@@ -146,6 +146,12 @@ bool pkr_service_in_objects(const struct pkr_domain *d, const void *p, int prot)
 	return d && mapped(d, (uintptr_t)p, 1, prot, true);
 }
 
+bool pkr_service_readable(const struct pkr_domain *d, const struct pkr_thread *t,
+			  const void *p, size_t n)
+{
+	return buffer_ok(d, t, p, n, false);
+}
+
 bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t,
 			  const void *p, size_t n)
 {

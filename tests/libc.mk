@@ -49,11 +49,23 @@ tests_progs_thrprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_thrprog_LDADD = tests/fixtures/libpkrthr.la -lpthread
 tests_progs_thrprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrenv.la
+tests_fixtures_libpkrenv_la_SOURCES = tests/fixtures/libpkrenv.c tests/fixtures/pkrenv.h
+tests_fixtures_libpkrenv_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/envprog
+tests_progs_envprog_SOURCES = tests/progs/envprog.c tests/fixtures/pkrenv.h
+tests_progs_envprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_envprog_LDADD = tests/fixtures/libpkrenv.la
+tests_progs_envprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
 	tests/libc/threads.sh \
-	tests/libc/data.sh
+	tests/libc/data.sh \
+	tests/libc/env.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -68,7 +80,10 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/thr-none.policy \
 	tests/data/libc/data-write.policy \
 	tests/data/libc/data-read.policy \
-	tests/data/libc/data-none.policy
+	tests/data/libc/data-none.policy \
+	tests/data/libc/env-write.policy \
+	tests/data/libc/env-read.policy \
+	tests/data/libc/env-none.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

@@ -34,6 +34,8 @@ enum pkr_rt_op {
 				* value (rt_thread.c) */
 	PKR_RT_THREAD_EXIT,    /* a = value: pthread_exit of a program thread
 				* from inside the library (never returns) */
+	PKR_RT_ENV,            /* a = struct pkr_rt_env *: the program's
+				* environment (rt_env.c) */
 	PKR_RT_TLS,            /* a = TLS module id, b = struct pkr_rt_tls *
 				* (filled): where that module's TLS comes
 				* from (rt_tls.c); 0, or -1 */
@@ -54,6 +56,27 @@ struct pkr_rt_thread {
 	void *arg;
 	unsigned long thread;  /* create: out; join, detach: in */
 	void *value;           /* join: out */
+};
+
+/* An environment request (PKR_RT_ENV).  Strings come with their lengths
+ * (the runtime measured them, in the domain); the shim reads them only
+ * where the domain itself could. */
+enum pkr_rt_env_op {
+	PKR_ENV_GET = 1,       /* the value of name into buf (len bytes, with
+				* its NUL when it fits): its length, or -1
+				* (ENOENT) when unset */
+	PKR_ENV_SET,           /* setenv(name, buf (len bytes), overwrite) */
+	PKR_ENV_UNSET,
+	PKR_ENV_CLEAR,
+};
+struct pkr_rt_env {
+	int op;
+	int secure;            /* get: secure_getenv */
+	int overwrite;
+	const char *name;
+	size_t name_len;
+	char *buf;
+	size_t len;
 };
 
 /* A TLS module of the namespace, as the shim found it (PKR_RT_TLS). */

@@ -12,6 +12,14 @@
  *
  * pthread_cancel fails with ENOTSUP.
  *
+ * Thread-specific data (pthread_key_create and the rest) is the
+ * runtime's own: the namespace's C library would hand out keys from its
+ * table into slots of the thread block the program's C library also uses
+ * (in write mode, the real one), so the two libraries' keys collided.
+ * Values live in a per-thread table in the domain heap (dropped after an
+ * on-fault reset, like rt_tls.c's); destructors run when a thread the
+ * library started ends, not for the program's threads.
+ *
  * pthread_exit in such a thread returns from pkr_rt_thread_main with the
  * value (the library's cleanup handlers between are not run);
  * pthread_exit of a program thread that called into the library ends
@@ -26,7 +34,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <limits.h>
 
 #include "rt.h"
 #include "rt_int.h"
@@ -42,6 +55,98 @@ void pkr_rt_thread_init(void)
 {
 	ns_longjmp = (noreturn_jump *)dlsym(RTLD_NEXT, "longjmp");
 }
+
+/* ---- thread-specific data ---------------------------------------------- */
+
+#define NKEYS 1024
+static void (*_Atomic key_dtor[NKEYS])(void *);
+static _Atomic unsigned char key_used[NKEYS];
+struct values {
+	uint64_t epoch;
+	void *v[NKEYS];
+};
+static __thread struct values *values __attribute__((tls_model("initial-exec")));
+
+static struct values *mine(bool make)
+{
+	struct values *t = values;
+
+	if (t && t->epoch != pkr_rt_tls_epoch)
+		t = values = NULL;      /* its memory went with a reset */
+	if (!t && make && (t = calloc(1, sizeof *t))) {
+		t->epoch = pkr_rt_tls_epoch;
+		values = t;
+	}
+	return t;
+}
+
+RT_EXPORT int pthread_key_create(pthread_key_t *key, void (*dtor)(void *))
+{
+	for (unsigned i = 0; i < NKEYS; i++) {
+		unsigned char expect = 0;
+		if (atomic_compare_exchange_strong(&key_used[i], &expect, 1)) {
+			key_dtor[i] = dtor;
+			*key = i;
+			return 0;
+		}
+	}
+	return EAGAIN;
+}
+
+RT_EXPORT int pthread_key_delete(pthread_key_t key)
+{
+	if (key >= NKEYS || !atomic_load(&key_used[key]))
+		return EINVAL;
+	key_dtor[key] = NULL;
+	atomic_store(&key_used[key], 0);
+	return 0;
+}
+
+RT_EXPORT void *pthread_getspecific(pthread_key_t key)
+{
+	struct values *t = mine(false);
+
+	return t && key < NKEYS ? t->v[key] : NULL;
+}
+
+RT_EXPORT int pthread_setspecific(pthread_key_t key, const void *v)
+{
+	struct values *t;
+
+	if (key >= NKEYS || !atomic_load(&key_used[key]))
+		return EINVAL;
+	if (!(t = mine(true)))
+		return ENOMEM;
+	t->v[key] = (void *)v;
+	return 0;
+}
+
+/* The destructors of a thread the library started, as glibc runs them. */
+static void run_destructors(void)
+{
+	struct values *t = mine(false);
+
+	for (int round = 0; t && round < PTHREAD_DESTRUCTOR_ITERATIONS; round++) {
+		bool again = false;
+		for (unsigned i = 0; i < NKEYS; i++) {
+			void (*dtor)(void *) = key_dtor[i];
+			void *v = t->v[i];
+			if (v && dtor && atomic_load(&key_used[i])) {
+				t->v[i] = NULL;
+				dtor(v);
+				again = true;
+			}
+		}
+		if (!again)
+			break;
+	}
+	if (t) {
+		free(t);
+		values = NULL;
+	}
+}
+
+/* ---- threads ------------------------------------------------------------ */
 
 static int ask(struct pkr_rt_thread *r)
 {
@@ -61,11 +166,13 @@ RT_EXPORT void *pkr_rt_thread_main(void *(*start)(void *), void *arg)
 
 	if (setjmp(here)) {
 		exit_to = NULL;
+		run_destructors();
 		return exit_value;
 	}
 	exit_to = &here;
 	v = start(arg);
 	exit_to = NULL;
+	run_destructors();
 	return v;
 }
 

@@ -15,6 +15,9 @@
 #    thread fails with ESRCH, not a crash of the program's C library;
 #  - a program thread that calls pthread_exit inside the library ends,
 #    and the program joins it with the value;
+#  - the library's thread-specific data (a key with a destructor, values
+#    in 4 threads) works, its destructor runs for its 3 threads, and the
+#    program's own key and value set before are untouched;
 #  - the process exits 0, and every call went through the gate.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
@@ -34,6 +37,8 @@ detached 1
 program code as start routine: EINVAL
 join of a bogus id: No such process
 program thread ended inside the library with 33
+library keys 301
+program's key value kept: yes
 sum at the end 30
 END
 

@@ -37,6 +37,16 @@ int main(void)
 	if (pthread_create(&t, NULL, exits, NULL) != 0 || pthread_join(t, &v) != 0)
 		return 1;
 	printf("program thread ended inside the library with %ld\n", (long)v);
+	{
+		/* The program's own key and value, set before the library
+		 * makes keys of its own: they must not collide. */
+		pthread_key_t k;
+		static int marker;
+		if (pthread_key_create(&k, NULL) != 0 || pthread_setspecific(k, &marker) != 0)
+			return 1;
+		printf("library keys %ld\n", pkrthr_keys());
+		printf("program's key value kept: %s\n", pthread_getspecific(k) == &marker ? "yes" : "NO");
+	}
 	printf("sum at the end %ld\n", pkrthr_sum(2));
 	return 0;
 }
