@@ -92,17 +92,7 @@ struct patch_ctx {
 
 static int write_slot(struct patch_ctx *c, uintptr_t *slot, uintptr_t val)
 {
-	int prot = pkr_maps_prot(c->maps, c->nmaps, (uintptr_t)slot);
-	uintptr_t page = pkr_page_down((uintptr_t)slot);
-
-	if (prot < 0)
-		return -1;
-	if (!(prot & PROT_WRITE) && mprotect((void *)page, PKR_PAGE, prot | PROT_WRITE) != 0)
-		return -1;
-	__atomic_store_n(slot, val, __ATOMIC_RELEASE);
-	if (!(prot & PROT_WRITE))
-		mprotect((void *)page, PKR_PAGE, prot);
-	return 0;
+	return pkr_maps_write(c->maps, c->nmaps, (uintptr_t)slot, &val, sizeof val);
 }
 
 static void patch_relocs(struct patch_ctx *c, const struct dl_phdr_info *info,

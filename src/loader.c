@@ -194,7 +194,7 @@ static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
 static int build_exports(struct pkr_domain *d)
 {
 	struct pkr_symtab tabs[PKR_MAX_LIBS];
-	size_t total = 0, k = 0;
+	size_t total = 0, k = 0, nfini, fini0, fini_n;
 	char err[256];
 
 	for (size_t i = 0; i < d->nlibs; i++) {
@@ -211,8 +211,10 @@ static int build_exports(struct pkr_domain *d)
 		}
 		total += tabs[i].nsyms;
 	}
-	/* + the runtime's free, realloc and malloc_usable_size (crossheap.c) */
-	d->fns = calloc(total + PKR_RT_FNS, sizeof *d->fns);
+	/* + the runtime's functions (crossheap.c, service_thread.c, shared.c)
+	 * and the namespace's destructors (loader_fini.c) */
+	nfini = pkr_loader_fini_count(d);
+	d->fns = calloc(total + PKR_RT_FNS + nfini, sizeof *d->fns);
 	d->hash_size = total * 2 + 1;
 	d->hash = calloc(d->hash_size, sizeof *d->hash);
 	if (!d->fns || !d->hash) {
@@ -266,12 +268,17 @@ static int build_exports(struct pkr_domain *d)
 	}
 	d->nfns = k;
 	k += add_runtime_fns(d, &d->fns[k]);
+	fini0 = k;
+	fini_n = pkr_loader_fini_fns(d, &d->fns[k], nfini);
+	k += fini_n;
 	d->fns_bytes = k * sizeof *d->fns;
 	if (pkr_tramp_build(d->fns, k) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map trampolines: %s",
 			d->pol->name, strerror(errno));
 		return -1;
 	}
+	if (pkr_loader_fini_patch(d, &d->fns[fini0], fini_n) != 0)
+		return -1;
 	/* Functions named in the policy that the library does not export. */
 	for (size_t i = 0; i < d->pol->nfunctions; i++) {
 		char name[PKR_MAX_NAME + 1];
@@ -446,6 +453,9 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 
 	if (build_exports(d) != 0)
 		goto fail;
+	for (size_t i = 0; i < d->nlibs; i++)
+		if (d->libs[i].base_lo)
+			pkr_loader_fini_disable(d, d->libs[i].path);
 	d->rt = shared;
 	pkr_log(PKR_LOG_DEBUG, "domain %s: the runtime's bootstrap heap holds %lu bytes",
 		dp->name, (unsigned long)(*shared->boot_dirty_hi - shared->boot_base));
@@ -480,6 +490,7 @@ void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_
 			if (d->libs[j].base_lo == 0) {
 				d->libs[j].base_lo = m[i].lo;
 				d->libs[j].base_hi = m[i].hi;
+				pkr_loader_fini_disable(d, m[i].path);
 				pkr_log(PKR_LOG_DEBUG, "domain %s: the program loaded %s",
 					d->pol->name, m[i].path);
 			}

@@ -38,6 +38,16 @@ void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_
  * else LIBDIR. */
 const char *pkr_loader_runtime_path(void);
 
+/* loader_fini.c: the destructors (DT_FINI_ARRAY entries) of d's
+ * namespace go through the gate: how many there are; descriptors for
+ * them in f[0..max) (returns how many); after the stubs exist, the
+ * arrays rewritten to them (0, or -1).  And the program's own copy of an
+ * isolated library (path): its destructors made no-ops. */
+size_t pkr_loader_fini_count(const struct pkr_domain *d);
+size_t pkr_loader_fini_fns(struct pkr_domain *d, struct pkr_fn *f, size_t max);
+int pkr_loader_fini_patch(const struct pkr_domain *d, const struct pkr_fn *f, size_t nf);
+void pkr_loader_fini_disable(const struct pkr_domain *d, const char *path);
+
 /* Tag ld.so's read-only mappings (RELRO, constants) with `key`, keeping
  * their protections (pkey.h pkr_pubkey).  0, or -1. */
 int pkr_loader_tag_loader_data(int key);

@@ -26,7 +26,7 @@ src_libpkrewind_la_SOURCES = \
 	src/pkey.c src/pkey.h \
 	src/thread.c src/thread.h \
 	src/gate.S src/tramp.c src/tramp.h \
-	src/loader.c src/loader.h \
+	src/loader.c src/loader_fini.c src/loader.h \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h \

@@ -84,3 +84,26 @@ int pkr_maps_prot(const struct pkr_map *m, long n, uintptr_t addr)
 	return -1;
 }
 
+
+int pkr_maps_write(const struct pkr_map *m, long n, uintptr_t at, const void *src, size_t size)
+{
+	uintptr_t lo = at & ~(uintptr_t)4095, hi = (at + size + 4095) & ~(uintptr_t)4095;
+	int prot[64];
+	size_t np = (hi - lo) / 4096;
+
+	if (np > 64)
+		return -1;
+	for (size_t i = 0; i < np; i++) {
+		prot[i] = pkr_maps_prot(m, n, lo + i * 4096);
+		if (prot[i] < 0)
+			return -1;
+		if (!(prot[i] & PROT_WRITE) &&
+		    mprotect((void *)(lo + i * 4096), 4096, prot[i] | PROT_WRITE) != 0)
+			return -1;
+	}
+	memcpy((void *)at, src, size);
+	for (size_t i = 0; i < np; i++)
+		if (!(prot[i] & PROT_WRITE))
+			mprotect((void *)(lo + i * 4096), 4096, prot[i]);
+	return 0;
+}

@@ -25,31 +25,6 @@
 #include "real.h"
 #include "shared.h"
 
-/* Write size bytes at `at`, whatever the pages' protections (RELRO);
- * mprotect keeps the pages' keys. */
-static int write_range(const struct pkr_map *m, long n, uintptr_t at, const void *src, size_t size)
-{
-	uintptr_t lo = pkr_page_down(at), hi = pkr_page_up(at + size);
-	int prot[64];
-	size_t np = (hi - lo) / PKR_PAGE;
-
-	if (np > 64)
-		return -1;
-	for (size_t i = 0; i < np; i++) {
-		prot[i] = pkr_maps_prot(m, n, lo + i * PKR_PAGE);
-		if (prot[i] < 0)
-			return -1;
-		if (!(prot[i] & PROT_WRITE) &&
-		    mprotect((void *)(lo + i * PKR_PAGE), PKR_PAGE, prot[i] | PROT_WRITE) != 0)
-			return -1;
-	}
-	memcpy((void *)at, src, size);
-	for (size_t i = 0; i < np; i++)
-		if (!(prot[i] & PROT_WRITE))
-			mprotect((void *)(lo + i * PKR_PAGE), PKR_PAGE, prot[i]);
-	return 0;
-}
-
 /* The trampoline for a function pointer into d's namespace: an exported
  * function of its libraries, or the runtime's allocator.  NULL if v is
  * not code of the namespace; *missing when it is, but has no stub. */
@@ -105,7 +80,7 @@ static long redirect(const struct pkr_domain *d, const char *name, uintptr_t ns,
 			if (v < ns || v - ns > size)
 				continue;     /* bound elsewhere (another definition) */
 			v = one + (v - ns);
-			if (write_range(m, n, (uintptr_t)slot, &v, sizeof v) != 0)
+			if (pkr_maps_write(m, n, (uintptr_t)slot, &v, sizeof v) != 0)
 				return -1;
 			count++;
 		}
@@ -171,7 +146,7 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 				return -1;
 			}
 		}
-		if (memcmp((void *)one, buf, size) != 0 && write_range(m, n, one, buf, size) != 0) {
+		if (memcmp((void *)one, buf, size) != 0 && pkr_maps_write(m, n, one, buf, size) != 0) {
 			pkr_log(PKR_LOG_ERROR, "domain %s: cannot write the program's copy of "
 				"data object '%s'", dn, x->name);
 			free(buf);

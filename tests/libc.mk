@@ -60,12 +60,24 @@ tests_progs_envprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_envprog_LDADD = tests/fixtures/libpkrenv.la
 tests_progs_envprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrfini.la
+tests_fixtures_libpkrfini_la_SOURCES = tests/fixtures/libpkrfini.c tests/fixtures/pkrfini.h
+tests_fixtures_libpkrfini_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/finiprog
+tests_progs_finiprog_SOURCES = tests/progs/finiprog.c tests/fixtures/pkrfini.h
+tests_progs_finiprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_finiprog_LDADD = tests/fixtures/libpkrfini.la
+tests_progs_finiprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
 	tests/libc/threads.sh \
 	tests/libc/data.sh \
-	tests/libc/env.sh
+	tests/libc/env.sh \
+	tests/libc/fini.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -83,7 +95,9 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/data-none.policy \
 	tests/data/libc/env-write.policy \
 	tests/data/libc/env-read.policy \
-	tests/data/libc/env-none.policy
+	tests/data/libc/env-none.policy \
+	tests/data/libc/fini-write.policy \
+	tests/data/libc/fini-read.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'
