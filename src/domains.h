@@ -120,6 +120,7 @@ struct pkr_domain {
 	const struct pkr_domain_policy *pol;
 	int pkey;
 	void *rt_handle;              /* the runtime, first in the namespace */
+	long lmid;                    /* the namespace (Lmid_t) */
 	struct pkr_lib libs[PKR_MAX_LIBS];
 	size_t nlibs;
 	void *heap_base;

@@ -98,26 +98,44 @@ int pkr_loader_tag_loader_data(int key)
 	return rc;
 }
 
+/* Tag every object of d's namespace not tagged yet (all of them at
+ * creation; what a dlopen() inside the domain added later) and record it
+ * in d->objs.  The array is replaced, never changed in place, and the old
+ * one is kept: the fault handler may be reading it. */
 static int tag_namespace(struct pkr_domain *d)
 {
 	struct link_map *l = NULL;
 	struct pkr_map *maps;
 	uintptr_t ldso = getauxval(AT_BASE), vdso = getauxval(AT_SYSINFO_EHDR);
+	size_t had = d->nobjs, nobjs = d->nobjs, total = 0;
+	struct pkr_obj *objs;
 	long n;
-	int rc = 0, count = 0;
+	int rc = 0;
 
 	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
 		return -1;
 	while (l->l_prev)
 		l = l->l_prev;
-	n = pkr_read_maps(&maps);
-	if (n < 0)
+	for (struct link_map *c = l; c; c = c->l_next)
+		total++;
+	objs = calloc(nobjs + total, sizeof *objs);
+	n = objs ? pkr_read_maps(&maps) : -1;
+	if (n < 0) {
+		free(objs);
 		return -1;
+	}
+	if (had)
+		memcpy(objs, d->objs, had * sizeof *objs);
 	for (; l && rc == 0; l = l->l_next) {
 		uintptr_t lo, hi;
+		bool known = false;
 		if (l->l_addr == ldso || (vdso && l->l_addr == vdso))
 			continue;      /* the ld.so proxy: shared with the program */
 		if (pkr_elf_object_range(l, &lo, &hi) != 0)
+			continue;
+		for (size_t i = 0; i < had && !known; i++)
+			known = objs[i].lo == lo;
+		if (known)
 			continue;
 		rc = tag_range(maps, n, lo, hi, d->pkey);
 		for (size_t i = 0; i < d->nlibs; i++)
@@ -125,31 +143,31 @@ static int tag_namespace(struct pkr_domain *d)
 				d->libs[i].ns_lo = lo;
 				d->libs[i].ns_hi = hi;
 			}
-		struct pkr_obj *grown = realloc(d->objs, (d->nobjs + 1) * sizeof *grown);
-		if (!grown) {
-			rc = -1;
-			break;
-		}
-		d->objs = grown;
 		{
-			struct pkr_obj *o = &d->objs[d->nobjs++];
+			struct pkr_obj *o = &objs[nobjs++];
 			const char *base = strrchr(l->l_name, '/');
 			snprintf(o->name, sizeof o->name, "%s", base ? base + 1 : l->l_name);
 			o->lo = lo;
 			o->hi = hi;
 		}
-		if (count == 0) {        /* the runtime comes first */
+		if (had == 0 && nobjs == 1) {   /* the runtime comes first */
 			d->rt_lo = lo;
 			d->rt_hi = hi;
 		}
-		count++;
 		pkr_log(PKR_LOG_DEBUG, "domain %s: tagged %s [0x%lx-0x%lx) with key %d",
 			d->pol->name, l->l_name[0] ? l->l_name : "(runtime)",
 			(unsigned long)lo, (unsigned long)hi, d->pkey);
 	}
 	free(maps);
-	pkr_log(PKR_LOG_DEBUG, "domain %s: %d objects tagged", d->pol->name, count);
+	__atomic_store_n(&d->objs, objs, __ATOMIC_RELEASE);
+	__atomic_store_n(&d->nobjs, nobjs, __ATOMIC_RELEASE);
+	pkr_log(PKR_LOG_DEBUG, "domain %s: %zu objects tagged", d->pol->name, nobjs - had);
 	return rc;
+}
+
+int pkr_loader_retag(struct pkr_domain *d)
+{
+	return tag_namespace(d);
 }
 
 /* ---- exported functions ---------------------------------------------- */
@@ -360,6 +378,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	}
 	if (dlinfo(d->rt_handle, RTLD_DI_LMID, &lmid) != 0)
 		goto fail;
+	d->lmid = lmid;
 
 	/* Address space only (MAP_NORESERVE): a page costs when the library
 	 * touches it.  The default reservation is large; where the system
@@ -392,6 +411,16 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	cfg.service = pkr_service;
 	cfg.name = dp->name;
 	cfg.log_fd = pkr_log_fd();
+	{
+		/* The namespace's own dlsym (the runtime interposes it). */
+		void *libc = pkr_real.dlmopen(lmid, "libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+		if (libc) {
+			cfg.ns_dlsym = (void *(*)(void *, const char *))pkr_real.dlsym(libc, "dlsym");
+			cfg.ns_dlvsym = (void *(*)(void *, const char *, const char *))
+				pkr_real.dlsym(libc, "dlvsym");
+			pkr_real.dlclose(libc);
+		}
+	}
 	if (!rt_init || rt_init(&cfg, shared) != 0 || shared->size != sizeof *shared) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: %s is not a usable domain runtime",
 			dp->name, rt);

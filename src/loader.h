@@ -38,6 +38,10 @@ void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_
  * else LIBDIR. */
 const char *pkr_loader_runtime_path(void);
 
+/* Tag and record the objects a dlopen() inside d added to its namespace
+ * (service_dl.c, through the shim's hook).  0, or -1. */
+int pkr_loader_retag(struct pkr_domain *d);
+
 /* loader_fini.c: the destructors (DT_FINI_ARRAY entries) of d's
  * namespace go through the gate: how many there are; descriptors for
  * them in f[0..max) (returns how many); after the stubs exist, the

@@ -46,6 +46,25 @@ long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t,
 			  const void *p, size_t n);
 
+/* A NUL-terminated copy of [p, p + n) (malloc'd), if the domain itself
+ * may read it, else NULL (service_io.c). */
+char *pkr_service_copy_string(const struct pkr_domain *d, const struct pkr_thread *t,
+			      const char *p, size_t n);
+
+/* The domain whose namespace holds address p (its runtime, its
+ * libraries): who asks when a request comes from outside a domain call,
+ * as from the namespace's constructors and destructors.  NULL if none. */
+const struct pkr_domain *pkr_service_domain_at(const void *p);
+
+/* service_dl.c: a dynamic-loading request of the library (PKR_RT_DL):
+ * the handle or address, 0 on failure (message in the request).  fn
+ * tags what a dlopen added to d's namespace (set by the top floor, which
+ * holds the lock creating domains takes). */
+struct pkr_rt_dl;
+long pkr_service_dl(const struct pkr_domain *d, const struct pkr_thread *t,
+		    struct pkr_rt_dl *req);
+void pkr_service_on_dlopen(int (*fn)(struct pkr_domain *));
+
 /* May the domain itself read [p, p + n) (service_io.c)? */
 bool pkr_service_readable(const struct pkr_domain *d, const struct pkr_thread *t,
 			  const void *p, size_t n);

@@ -17,27 +17,11 @@
 #include "runtime/rt.h"
 #include "service.h"
 
-/* A NUL-terminated copy of [p, p + n), if the domain may read it. */
-static char *copy_in(const struct pkr_domain *d, const struct pkr_thread *t,
-		     const char *p, size_t n)
-{
-	char *s;
-
-	if (n > (1u << 20) || !pkr_service_readable(d, t, p, n))
-		return NULL;
-	s = malloc(n + 1);
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 long pkr_service_env(const struct pkr_domain *d, const struct pkr_thread *t,
 		     const struct pkr_rt_env *req, int *err)
 {
 	const struct pkr_rt_env r = *req;
-	char *name = copy_in(d, t, r.name, r.name_len), *value = NULL;
+	char *name = pkr_service_copy_string(d, t, r.name, r.name_len), *value = NULL;
 	const char *v;
 	long ret = 0;
 
@@ -65,7 +49,7 @@ long pkr_service_env(const struct pkr_domain *d, const struct pkr_thread *t,
 		}
 		break;
 	case PKR_ENV_SET:
-		value = copy_in(d, t, r.buf, r.len);
+		value = pkr_service_copy_string(d, t, r.buf, r.len);
 		if (!value) {
 			*err = EFAULT;
 			ret = -1;

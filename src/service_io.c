@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "domains.h"
@@ -144,6 +145,36 @@ static bool buffer_ok(const struct pkr_domain *d, const struct pkr_thread *t,
 bool pkr_service_in_objects(const struct pkr_domain *d, const void *p, int prot)
 {
 	return d && mapped(d, (uintptr_t)p, 1, prot, true);
+}
+
+char *pkr_service_copy_string(const struct pkr_domain *d, const struct pkr_thread *t,
+			      const char *p, size_t n)
+{
+	char *s;
+
+	if (n > (1u << 20) || !buffer_ok(d, t, p, n, false))
+		return NULL;
+	s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = 0;
+	}
+	return s;
+}
+
+const struct pkr_domain *pkr_service_domain_at(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
+		const struct pkr_domain *d = __atomic_load_n(&pkr_domains[i], __ATOMIC_ACQUIRE);
+		const struct pkr_obj *o = d ? __atomic_load_n(&d->objs, __ATOMIC_ACQUIRE) : NULL;
+		size_t n = d ? __atomic_load_n(&d->nobjs, __ATOMIC_ACQUIRE) : 0;
+		for (size_t j = 0; o && j < n; j++)
+			if (a >= o[j].lo && a < o[j].hi)
+				return d;
+	}
+	return NULL;
 }
 
 bool pkr_service_readable(const struct pkr_domain *d, const struct pkr_thread *t,

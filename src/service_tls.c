@@ -66,21 +66,6 @@ static const ElfW(Phdr) *pt_tls(const struct link_map *l)
 	return NULL;
 }
 
-/* Outside a domain call (the namespace's constructors and destructors,
- * which run with the program's rights) the runtime that asks names its
- * domain by an address of its own. */
-static const struct pkr_domain *asking(const struct pkr_rt_tls *in)
-{
-	uintptr_t a = (uintptr_t)in->self;
-
-	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
-		const struct pkr_domain *d = pkr_domains[i];
-		if (d && a >= d->rt_lo && a < d->rt_hi)
-			return d;
-	}
-	return NULL;
-}
-
 long pkr_service_tls(const struct pkr_domain *d, const struct pkr_thread *t,
 		     long id, struct pkr_rt_tls *out, int *err)
 {
@@ -91,7 +76,9 @@ long pkr_service_tls(const struct pkr_domain *d, const struct pkr_thread *t,
 	size_t static_size = 0, align = 0;
 	uintptr_t tp = pkr_rdfsbase(), block;
 
-	if (!d && !(d = asking(out))) {
+	/* Outside a domain call (the namespace's constructors and
+	 * destructors) the runtime that asks names itself. */
+	if (!d && !(d = pkr_service_domain_at(out->self))) {
 		*err = EINVAL;
 		return -1;
 	}

@@ -155,6 +155,18 @@ static const char *cross_domain_need(const struct pkr_domain *d, char *msg, size
 	return NULL;
 }
 
+/* A dlopen() inside a domain added objects to its namespace: tag them
+ * (service_dl.c), under the lock domains are made under. */
+static int retag_domain(struct pkr_domain *d)
+{
+	int rc;
+
+	pkr_shim_lock();
+	rc = pkr_loader_retag(d);
+	pkr_shim_unlock();
+	return rc;
+}
+
 /* ---- start-up of the core --------------------------------------------- */
 
 /* Keys, per-thread state, handlers; `dp` is the first domain created.
@@ -200,6 +212,7 @@ static void core_init(const struct pkr_domain_policy *dp)
 		}
 	if (pkr_thread_init() != 0)
 		fail_closed("cannot set up per-thread state");
+	pkr_service_on_dlopen(retag_domain);
 	pkr_prog_errno_off = (int64_t)((uintptr_t)&errno - (uintptr_t)__builtin_thread_pointer());
 	if (pkr_fault_init() != 0)
 		fail_closed("cannot install the fault handlers");

@@ -71,13 +71,29 @@ tests_progs_finiprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_finiprog_LDADD = tests/fixtures/libpkrfini.la
 tests_progs_finiprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrplug.la tests/fixtures/libpkrplugin.la
+tests_fixtures_libpkrplug_la_SOURCES = tests/fixtures/libpkrplug.c tests/fixtures/pkrplug.h
+tests_fixtures_libpkrplug_la_LIBADD = -ldl
+tests_fixtures_libpkrplug_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+tests_fixtures_libpkrplugin_la_SOURCES = tests/fixtures/libpkrplugin.c
+tests_fixtures_libpkrplugin_la_LDFLAGS = -module -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/plugprog
+tests_progs_plugprog_SOURCES = tests/progs/plugprog.c tests/fixtures/pkrplug.h
+tests_progs_plugprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_plugprog_LDADD = tests/fixtures/libpkrplug.la
+tests_progs_plugprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
 	tests/libc/threads.sh \
 	tests/libc/data.sh \
 	tests/libc/env.sh \
-	tests/libc/fini.sh
+	tests/libc/fini.sh \
+	tests/libc/plugin.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -97,7 +113,10 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/env-read.policy \
 	tests/data/libc/env-none.policy \
 	tests/data/libc/fini-write.policy \
-	tests/data/libc/fini-read.policy
+	tests/data/libc/fini-read.policy \
+	tests/data/libc/plug-write.policy \
+	tests/data/libc/plug-read.policy \
+	tests/data/libc/plug-none.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

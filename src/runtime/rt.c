@@ -36,6 +36,10 @@ static int full_said;
 /* The namespace's own longjmp family, past the runtime. */
 typedef void noreturn_jump(void *, int);      /* does not return */
 static noreturn_jump *real_longjmp, *real_longjmp_chk;
+typedef int sigaction_fn(int, const struct sigaction *, struct sigaction *);
+static sigaction_fn *real_sigaction;
+static void *(*ns_dlsym)(void *, const char *);
+static void *(*ns_dlvsym)(void *, const char *, const char *);
 /* Allocations made while the namespace's libc starts, before the shim
  * hands over the heap.  Part of the runtime's .bss: tagged like it, and
  * copied on every on-fault reset, so kept small: glibc 2.36 allocates
@@ -70,8 +74,11 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	}
 	log_fd = cfg->log_fd;
 	heap_bytes = cfg->heap_size;
-	real_longjmp = (noreturn_jump *)dlsym(RTLD_NEXT, "longjmp");
-	real_longjmp_chk = (noreturn_jump *)dlsym(RTLD_NEXT, "__longjmp_chk");
+	ns_dlsym = cfg->ns_dlsym;
+	ns_dlvsym = cfg->ns_dlvsym;
+	real_longjmp = (noreturn_jump *)pkr_rt_next("longjmp");
+	real_longjmp_chk = (noreturn_jump *)pkr_rt_next("__longjmp_chk");
+	real_sigaction = (sigaction_fn *)pkr_rt_next("sigaction");
 	pkr_rt_stdio_init();
 	pkr_rt_tls_init();
 	pkr_rt_thread_init();
@@ -88,6 +95,16 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	out->tls_epoch = &pkr_rt_tls_epoch;
 	out->nmasks = PKR_RT_MASK_SLOTS;
 	return 0;
+}
+
+void *pkr_rt_next(const char *name)
+{
+	return ns_dlsym ? ns_dlsym(RTLD_NEXT, name) : NULL;
+}
+
+void *pkr_rt_vnext(const char *name, const char *version)
+{
+	return ns_dlvsym ? ns_dlvsym(RTLD_NEXT, name, version) : NULL;
 }
 
 bool pkr_rt_heap_owns(const void *p)
@@ -356,11 +373,9 @@ static bool is_fault_signal(int sig)
 	return false;
 }
 
-typedef int sigaction_fn(int, const struct sigaction *, struct sigaction *);
-
 RT_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
-	static sigaction_fn *real;
+	sigaction_fn *real = real_sigaction;
 
 	if (sig > 0 && sig < PKR_RT_NSIG && is_fault_signal(sig)) {
 		if (old)
@@ -369,8 +384,6 @@ RT_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
 			fault_acts[sig] = *act;
 		return 0;
 	}
-	if (!real)
-		real = (sigaction_fn *)dlsym(RTLD_NEXT, "sigaction");
 	return real ? real(sig, act, old) : -1;
 }
 

@@ -34,6 +34,8 @@ enum pkr_rt_op {
 				* value (rt_thread.c) */
 	PKR_RT_THREAD_EXIT,    /* a = value: pthread_exit of a program thread
 				* from inside the library (never returns) */
+	PKR_RT_DL,             /* a = struct pkr_rt_dl *: dlopen, dlsym,
+				* dlclose in the namespace (rt_dl.c) */
 	PKR_RT_ENV,            /* a = struct pkr_rt_env *: the program's
 				* environment (rt_env.c) */
 	PKR_RT_TLS,            /* a = TLS module id, b = struct pkr_rt_tls *
@@ -56,6 +58,27 @@ struct pkr_rt_thread {
 	void *arg;
 	unsigned long thread;  /* create: out; join, detach: in */
 	void *value;           /* join: out */
+};
+
+/* A dynamic-loading request (PKR_RT_DL): done by ld.so with the
+ * program's rights, in the domain's namespace. */
+enum pkr_rt_dl_op {
+	PKR_DL_OPEN = 1,       /* name (NULL: the namespace), flags: a handle */
+	PKR_DL_SYM,            /* handle, name, version (NULL: default): the
+				* address; caller for RTLD_NEXT */
+	PKR_DL_CLOSE,          /* handle: 0 (the objects stay loaded) */
+};
+struct pkr_rt_dl {
+	int op;
+	int flags;
+	const char *name;
+	size_t name_len;
+	const char *version;
+	size_t version_len;
+	void *handle;
+	const void *caller;
+	char *err;             /* out: the message when the result is NULL */
+	size_t err_len;
 };
 
 /* An environment request (PKR_RT_ENV).  Strings come with their lengths
@@ -128,6 +151,11 @@ struct pkr_rt_config {
 	long (*service)(long op, long a, long b);
 	const char *name;      /* the domain's, for the one message below */
 	int log_fd;            /* where the shim writes its messages */
+	/* The namespace's C library's dlsym and dlvsym: the runtime
+	 * interposes its own (rt_dl.c) and looks up what comes after it with
+	 * these, at start-up. */
+	void *(*ns_dlsym)(void *, const char *);
+	void *(*ns_dlvsym)(void *, const char *, const char *);
 };
 /* When the heap is full the runtime's malloc fails with ENOMEM and, the
  * first time, writes one line to log_fd naming the domain and its heap

@@ -15,6 +15,12 @@
  * pkr_rt_init. */
 extern long (*pkr_rt_service)(long op, long a, long b);
 
+/* The namespace's own function `name` (after the runtime), as the C
+ * library's dlsym(RTLD_NEXT) gives it; start-up only (with the program's
+ * rights: dlsym takes ld.so's lock). */
+void *pkr_rt_next(const char *name);
+void *pkr_rt_vnext(const char *name, const char *version);
+
 /* Does p lie in one of the runtime heap's regions? */
 bool pkr_rt_heap_owns(const void *p);
 

@@ -151,7 +151,7 @@ void pkr_rt_stdio_init(void)
 		{ "_IO_list_unlock", (void **)&ns_list_unlock },
 	};
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-		*fns[i].slot = dlsym(RTLD_NEXT, fns[i].name);
+		*fns[i].slot = pkr_rt_next(fns[i].name);
 }
 
 /* ---- proxies ------------------------------------------------------------ */

@@ -53,7 +53,7 @@ static __thread void *exit_value __attribute__((tls_model("initial-exec")));
 
 void pkr_rt_thread_init(void)
 {
-	ns_longjmp = (noreturn_jump *)dlsym(RTLD_NEXT, "longjmp");
+	ns_longjmp = (noreturn_jump *)pkr_rt_next("longjmp");
 }
 
 /* ---- thread-specific data ---------------------------------------------- */

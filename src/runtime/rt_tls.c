@@ -55,7 +55,7 @@ static void *(*ld_tls_get_addr)(tls_index *);   /* ld.so's, before the shim is t
 
 void pkr_rt_tls_init(void)
 {
-	ld_tls_get_addr = (void *(*)(tls_index *))dlvsym(RTLD_NEXT, "__tls_get_addr", "GLIBC_2.3");
+	ld_tls_get_addr = (void *(*)(tls_index *))pkr_rt_vnext("__tls_get_addr", "GLIBC_2.3");
 }
 
 void *__tls_get_addr(tls_index *ti);
