@@ -37,6 +37,7 @@ static_assert(offsetof(struct pkr_thread, top) == PKR_T_TOP, "thread layout");
 static_assert(offsetof(struct pkr_thread, cur) == PKR_T_CUR, "thread layout");
 static_assert(offsetof(struct pkr_thread, tp) == PKR_T_TP, "thread layout");
 static_assert(offsetof(struct pkr_thread, doms) == PKR_T_DOMS, "thread layout");
+static_assert(offsetof(struct pkr_thread, xc) == PKR_T_XC, "thread layout");
 static_assert(sizeof(struct pkr_tdom) == (1u << PKR_TDOM_SHIFT), "tdom size");
 static_assert(offsetof(struct pkr_tdom, sp) == PKR_TDOM_SP, "tdom layout");
 static_assert(offsetof(struct pkr_tdom, shadow_tp) == PKR_TDOM_SHADOW_TP, "tdom layout");

@@ -49,6 +49,7 @@
 #define PKR_T_TP          16
 #define PKR_T_SELF        56   /* %gs:PKR_T_SELF is the thread state itself */
 #define PKR_T_DOMS        64
+#define PKR_T_XC        1088   /* PKR_T_DOMS + PKR_MAX_DOM * 64 */
 #define PKR_TDOM_SHIFT     6   /* sizeof(struct pkr_tdom) == 64 */
 #define PKR_TDOM_SP        0
 #define PKR_TDOM_SHADOW_TP 8
@@ -151,6 +152,9 @@ struct pkr_domain {
 	 * nfns. */
 	struct pkr_fn *rt_free, *rt_realloc, *rt_usable, *rt_thread;
 	struct pkr_fn *rt_malloc, *rt_calloc;   /* shared.c: xmlMalloc = malloc */
+	/* The namespace's libgcc_s unwinder (gate_exc.c), NULL without one. */
+	void (*ns_setip)(void *ctx, uintptr_t ip);
+	void (*ns_setgr)(void *ctx, int reg, uintptr_t v);
 };
 
 struct pkr_tdom {                     /* one per (thread, domain) */
@@ -174,6 +178,7 @@ struct pkr_thread {
 	uint32_t pad_;
 	struct pkr_thread *self;      /* at PKR_T_SELF: the GS base points here */
 	struct pkr_tdom doms[PKR_MAX_DOM];
+	void *xc;                     /* an exception leaving a domain (gate_exc.c) */
 };
 
 struct pkr_frame {

@@ -124,6 +124,10 @@
 	.p2align 5
 pkr_gate:
 	.cfi_startproc
+	/* An exception the library throws and does not catch stops at this
+	 * frame (gate_exc.c): the namespace's unwinder finds this FDE
+	 * through _dl_find_object and asks this personality. */
+	.cfi_personality 0x1b, pkr_gate_personality
 	push	%rbp
 	.cfi_adjust_cfa_offset 8
 	.cfi_rel_offset %rbp, 0
@@ -425,6 +429,49 @@ pkr_gate_unwind:
 	ret
 	.cfi_endproc
 	.size	pkr_gate_unwind, .-pkr_gate_unwind
+
+/* Where a C++ exception leaving the library lands (pkr_gate_personality
+ * set it up).  The unwinder has installed the gate's own state at its
+ * call into the library, as at a return: %rsp on the domain's stack,
+ * %rax = the exception, PKRU and %fs still the domain's, the library's
+ * registers otherwise.  As on the way back from a call: the program's
+ * rights, the thread state from the GS anchor, the record from it; then
+ * the record is left, the program's callee-saved registers popped from
+ * it, and with the return address on top, as if the program had called
+ * pkr_gate_rethrow where it called the library, the exception is raised
+ * again on the program's side. */
+	.globl	pkr_gate_landing
+	.hidden	pkr_gate_landing
+	.type	pkr_gate_landing, @function
+	.p2align 4
+pkr_gate_landing:
+	mov	%rax, %r14
+	wrpkru_program
+	mov	%gs:PKR_T_SELF, %rbx
+	mov	PKR_T_TOP(%rbx), %r10
+	mov	%r14, PKR_T_XC(%rbx)
+	mov	PKR_FR_FN(%r10), %r12
+	mov	PKR_FN_DOMAIN(%r12), %r13
+	cmpq	$0, PKR_DOM_SHADOW(%r13)
+	je	1f
+	mov	PKR_FR_ENTRY_TP(%r10), %r11
+	setfs	%r11
+1:	mov	%r10, %rsp
+	cmpq	$0, PKR_FR_PREV_DOM(%rsp)
+	jne	pkr_gate_exc_nested
+	mov	PKR_FR_PREV(%rsp), %r10
+	mov	%r10, PKR_T_TOP(%rbx)
+	movq	$0, PKR_T_CUR(%rbx)
+	mov	PKR_T_XC(%rbx), %rdi
+	add	$PKR_FR_LOCALS, %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	jmp	pkr_gate_rethrow
+	.size	pkr_gate_landing, .-pkr_gate_landing
 
 /* A descriptor that is not the shim's, or a thread state that does not
  * match the GS anchor: trap.  The fault handler knows these addresses:

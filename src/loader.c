@@ -161,6 +161,16 @@ static int tag_namespace(struct pkr_domain *d)
 	free(maps);
 	__atomic_store_n(&d->objs, objs, __ATOMIC_RELEASE);
 	__atomic_store_n(&d->nobjs, nobjs, __ATOMIC_RELEASE);
+	if (!d->ns_setip) {
+		/* The namespace's unwinder, if it has one now (gate_exc.c). */
+		void *gcc = pkr_real.dlmopen(d->lmid, "libgcc_s.so.1", RTLD_LAZY | RTLD_NOLOAD);
+		if (gcc) {
+			d->ns_setgr = (void (*)(void *, int, uintptr_t))
+				pkr_real.dlsym(gcc, "_Unwind_SetGR");
+			d->ns_setip = (void (*)(void *, uintptr_t))pkr_real.dlsym(gcc, "_Unwind_SetIP");
+			pkr_real.dlclose(gcc);
+		}
+	}
 	pkr_log(PKR_LOG_DEBUG, "domain %s: %zu objects tagged", d->pol->name, nobjs - had);
 	return rc;
 }

@@ -25,7 +25,7 @@ src_libpkrewind_la_SOURCES = \
 	src/domains.c src/domains.h \
 	src/pkey.c src/pkey.h \
 	src/thread.c src/thread.h \
-	src/gate.S src/tramp.c src/tramp.h \
+	src/gate.S src/gate_exc.c src/tramp.c src/tramp.h \
 	src/loader.c src/loader_fini.c src/loader.h \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \

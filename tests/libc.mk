@@ -86,6 +86,17 @@ tests_progs_plugprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_plugprog_LDADD = tests/fixtures/libpkrplug.la
 tests_progs_plugprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrcxx.la
+tests_fixtures_libpkrcxx_la_SOURCES = tests/fixtures/libpkrcxx.cc tests/fixtures/pkrcxx.h
+tests_fixtures_libpkrcxx_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/cxxprog
+tests_progs_cxxprog_SOURCES = tests/progs/cxxprog.cc tests/fixtures/pkrcxx.h
+tests_progs_cxxprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_cxxprog_LDADD = tests/fixtures/libpkrcxx.la
+tests_progs_cxxprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
@@ -93,7 +104,8 @@ LIBC_TESTS = \
 	tests/libc/data.sh \
 	tests/libc/env.sh \
 	tests/libc/fini.sh \
-	tests/libc/plugin.sh
+	tests/libc/plugin.sh \
+	tests/libc/cxx.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -116,7 +128,9 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/fini-read.policy \
 	tests/data/libc/plug-write.policy \
 	tests/data/libc/plug-read.policy \
-	tests/data/libc/plug-none.policy
+	tests/data/libc/plug-none.policy \
+	tests/data/libc/cxx-write.policy \
+	tests/data/libc/cxx-read.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

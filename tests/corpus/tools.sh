@@ -5,7 +5,8 @@
 # a library with setjmp/longjmp error handling (pngtopam of a damaged
 # PNG: libpng longjmp()s out of the library to the program's jmp_buf), a
 # library that calls exit() (djpeg of a file that is no JPEG: libjpeg's
-# error_exit), a C++ library (exiv2), and liblzma under another program
+# error_exit), a C++ library (exiv2; its exceptions caught by the
+# program on a file that is no image), and liblzma under another program
 # (zstd --format=xz).  Read mode where the library does not write the
 # caller's memory (libmagic).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/corpus/common.sh"
@@ -58,6 +59,8 @@ cp "$tmp/g.jpg" "$tmp/e.jpg"
 exiv2 -M'set Exif.Image.Artist Ascii pkrewind' -M'set Exif.Image.Model Ascii corpus' "$tmp/e.jpg" ||
 	hard_error "exiv2 could not write the test metadata"
 corpus_case exiv2 write libexiv2.so.27 -- exiv2 -pa "$tmp/e.jpg"
+# libexiv2 throws Exiv2::Error for a file of no known type; exiv2 catches it.
+corpus_case exiv2-not-an-image write libexiv2.so.27 -- exiv2 -pa "$data/in.json"
 
 head -c 300000 "$(command -v sqlite3)" >"$tmp/blob"
 corpus_case zstd-xz write liblzma.so.5 -- zstd -q -c --format=xz "$tmp/blob"

@@ -1,0 +1,39 @@
+#!/bin/sh
+# cxx: a C++ library isolated in write and read modes (libpkrcxx.so,
+# tests/progs/cxxprog).  Asserts, against the plain run, byte for byte:
+#  - exceptions the library throws and does not catch (its own type, and
+#    std::out_of_range) reach the program's catch blocks, three times in
+#    a row, and the library works after them: the gate catches them at
+#    the boundary, the library's frames are unwound inside the domain,
+#    and the program's unwinder raises them again from the call site;
+#  - an exception the library throws and catches itself stays inside;
+#  - an object with virtual functions made by the library is used and
+#    deleted by the program; in write mode a std::string result;
+#  - no fault is reported, and the calls went through the gate.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
+
+need_pku
+cxxprog=$top_builddir/tests/progs/cxxprog
+need_built "$cxxprog"
+need_shim
+policies=$top_srcdir/tests/data/libc
+
+for mode in write read; do
+	arg=all
+	test $mode = read && arg=read
+	plain "$cxxprog" $arg >"$tmp/want" 2>"$tmp/want.err"
+	test $st -eq 0 || hard_error "cxxprog $arg failed without the shim ($(describe_status))"
+	grep -q "caught the library's error: negative: -7 (code -7)" "$tmp/want" ||
+		hard_error "cxxprog $arg: unexpected plain output"
+	say "$mode mode: exceptions across the gate, objects, strings"
+	extra_env=PKREWIND_STATS=1 shim "$policies/cxx-$mode.policy" "$cxxprog" $arg >"$tmp/out" 2>"$tmp/err"
+	extra_env=
+	test $st -eq 0 || { show "$tmp/out" stdout; show "$tmp/err" stderr;
+		fail "$mode mode: cxxprog: $(describe_status)"; }
+	cmp -s "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out"; show "$tmp/err" stderr;
+		fail "$mode mode: output differs from the plain run"; }
+	! grep -q "fault in domain" "$tmp/err" || { show "$tmp/err" stderr; fail "$mode mode: a fault"; }
+	c=$(stats_calls "$tmp/err" _ZN6pkrcxx5twiceEi)
+	test "$c" = 5 || { show "$tmp/err" stderr; fail "$mode mode: twice() called $c times through the gate, not 5"; }
+done
+say "PASS"
