@@ -32,7 +32,7 @@ src_libpkrewind_la_SOURCES = \
 	src/fault.c src/fault.h \
 	src/crossheap.c src/crossheap.h \
 	src/shared.c src/shared.h \
-	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service.h \
+	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service_heap.c src/service.h \
 	src/stats.c src/stats.h \
 	src/shim.c src/shim.h
 src_libpkrewind_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden

@@ -187,6 +187,10 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 		break;
 	case PKR_RT_THREAD_EXIT:
 		leave(t, thread_exit, a);
+	case PKR_RT_FREE:
+	case PKR_RT_REALLOC:
+		ret.value = pkr_service_heap(d, op, a, b, &err);
+		break;
 	case PKR_RT_DL:
 		if (!d)
 			d = pkr_service_domain_at(((const struct pkr_rt_dl *)a)->caller);

@@ -56,6 +56,11 @@ char *pkr_service_copy_string(const struct pkr_domain *d, const struct pkr_threa
  * as from the namespace's constructors and destructors.  NULL if none. */
 const struct pkr_domain *pkr_service_domain_at(const void *p);
 
+/* service_heap.c: the library frees or reallocates a block of the
+ * program's heap (PKR_RT_FREE, PKR_RT_REALLOC, a and b as there): write
+ * mode only.  0 or the new block; -1 with *err set. */
+long pkr_service_heap(const struct pkr_domain *d, long op, long a, long b, int *err);
+
 /* service_dl.c: a dynamic-loading request of the library (PKR_RT_DL):
  * the handle or address, 0 on failure (message in the request).  fn
  * tags what a dlopen added to d's namespace (set by the top floor, which

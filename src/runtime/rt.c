@@ -162,10 +162,16 @@ RT_EXPORT void *malloc(size_t n)
 
 RT_EXPORT void free(void *p)
 {
-	/* -1: a pointer from another heap (glibc bug 32026 hands the strerror
-	 * buffer across namespaces): leave it.  -2: not an allocated chunk. */
-	if (pkr_heap_free(H(), p) == -2)
+	/* -1: a pointer from another heap: the program's (ownership passed
+	 * in; also glibc bug 32026, which hands the strerror buffer across
+	 * namespaces): to the program's allocator, which the shim allows in
+	 * write mode only.  -2: not an allocated chunk. */
+	int r = pkr_heap_free(H(), p);
+
+	if (r == -2)
 		abort();
+	if (r == -1 && pkr_rt_service)
+		pkr_rt_service(PKR_RT_FREE, (long)p, 0);
 }
 
 RT_EXPORT void *calloc(size_t n, size_t m)
@@ -185,6 +191,15 @@ RT_EXPORT void *calloc(size_t n, size_t m)
 
 RT_EXPORT void *realloc(void *p, size_t n)
 {
+	if (p && n && !pkr_rt_heap_owns(p)) {
+		/* The program's block, ownership passed in. */
+		long q = pkr_rt_service ? pkr_rt_service(PKR_RT_REALLOC, (long)p, (long)n) : 0;
+		if (q <= 0) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		return (void *)q;
+	}
 	return got(pkr_heap_realloc(H(), p, n), n);
 }
 

@@ -34,6 +34,12 @@ enum pkr_rt_op {
 				* value (rt_thread.c) */
 	PKR_RT_THREAD_EXIT,    /* a = value: pthread_exit of a program thread
 				* from inside the library (never returns) */
+	PKR_RT_FREE,           /* a = a block of the program's heap the
+				* library frees (ownership passed in): the
+				* program's free; 0, or -1 (refused: the
+				* block stays allocated) */
+	PKR_RT_REALLOC,        /* a = such a block, b = new size: the
+				* program's realloc; the block, or 0 */
 	PKR_RT_DL,             /* a = struct pkr_rt_dl *: dlopen, dlsym,
 				* dlclose in the namespace (rt_dl.c) */
 	PKR_RT_ENV,            /* a = struct pkr_rt_env *: the program's

@@ -9,10 +9,14 @@
 #    program calls the library's function through the variable (through
 #    the gate: counted); the library calls the program's function the
 #    program stored; memory from the library's malloc, through the
-#    variables, is freed by the program through them: output identical
-#    to the plain run, and no warning or error;
+#    variables, is freed by the program through them; the library frees
+#    and reallocates blocks the program allocated (ownership passed in:
+#    the program's allocator does it): output identical to the plain
+#    run, and no warning or error;
 #  - read mode: the same, except that the library's two writes are
-#    rewound (reported), and the program still sees its own values;
+#    rewound (reported), and the program still sees its own values, and
+#    the library may not change the program's heap: its free leaves the
+#    block allocated (a warning), its realloc fails;
 #  - none mode: the program does not start (status 127), and the error
 #    names the data object;
 #  - the plain case runs "isolated" with nothing on stderr, under
@@ -51,6 +55,7 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 	say "$prog, read mode: the library's writes are rewound, the rest is shared"
 	sed -e 's/^program reads the counter the library wrote: .*/library'"'"'s write refused (-1); program reads 7/' \
 	    -e 's/^program reads the array element the library wrote: .*/library'"'"'s array write refused (-1); program reads 2/' \
+	    -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
 	    "$tmp/want" >"$tmp/want.read"
 	shim "$pols/data-read.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
 	check_run "$tmp/want.read" "$tmp/out" "$tmp/err" "$prog share (read)"
@@ -58,6 +63,8 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 		grep -q "fault in domain data calling $fn: SIGSEGV (SEGV_PKUERR, key 0) writing" "$tmp/err" ||
 			{ show "$tmp/err" stderr; fail "$prog (read): the write of $fn was not reported"; }
 	done
+	grep -q "warning: domain data: the library frees a block the program allocated (0x[0-9a-f]*); in trusted-memory read it may not change the program's heap, so the block stays allocated" "$tmp/err" ||
+		{ show "$tmp/err" stderr; fail "$prog (read): no warning for the library's free of the program's block"; }
 
 	say "$prog, none mode: fails closed"
 	shim "$pols/data-none.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"

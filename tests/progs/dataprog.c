@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pkrdata.h"
@@ -70,6 +71,23 @@ static int share(void)
 	memset(p, 1, 64);
 	pkrdata_free(p);
 	printf("freed both\n");
+	s = malloc(32);
+	if (!s)
+		return 1;
+	strcpy(s, "the program's block");
+	check("library frees a block the program allocated", pkrdata_take(s), 1);
+	s = malloc(32);
+	if (!s)
+		return 1;
+	strcpy(s, "grown by the library");
+	p = pkrdata_grow(s, 1 << 16);
+	if (p) {
+		check("library reallocates a block the program allocated", strcmp(p, "grown by the library") == 0, 1);
+		free(p);
+	} else {
+		printf("library's realloc of the program's block refused\n");
+		free(s);
+	}
 	return status;
 }
 
