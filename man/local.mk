@@ -25,6 +25,7 @@ dist_policyexamples_DATA = \
 	policy/examples/trusted-memory.policy \
 	policy/examples/on-fault.policy \
 	policy/examples/if-no-keys.policy \
+	policy/examples/exceptions.policy \
 	policy/examples/max-faults.policy \
 	policy/examples/heap.policy \
 	policy/examples/stack.policy \

@@ -155,6 +155,7 @@ struct pkr_domain {
 	/* The namespace's libgcc_s unwinder (gate_exc.c), NULL without one. */
 	void (*ns_setip)(void *ctx, uintptr_t ip);
 	void (*ns_setgr)(void *ctx, int reg, uintptr_t v);
+	void (*ns_delete)(void *exc);
 };
 
 struct pkr_tdom {                     /* one per (thread, domain) */

@@ -253,7 +253,7 @@ pkr_gate:
 	mov	%r11, %rcx
 	mov	%r14, %rdx
 	call	*%r15
-
+.Lreturned:
 	/* Back from the library: its rights off first.  The program's PKRU
 	 * is the constant 0; jumping to this wrpkru with any other %eax
 	 * (the gate as a gadget) ends in pkr_gate_pkru_mismatch.  Then
@@ -472,6 +472,24 @@ pkr_gate_landing:
 	pop	%rbp
 	jmp	pkr_gate_rethrow
 	.size	pkr_gate_landing, .-pkr_gate_landing
+
+/* The same landing for a domain whose policy says `exceptions fault`:
+ * the exception is deleted by the namespace's unwinder, still with the
+ * domain's rights; then, with the program's, the fault is counted and
+ * said and the call returns its fault-return value through the gate's
+ * ordinary way back. */
+	.globl	pkr_gate_landing_fault
+	.hidden	pkr_gate_landing_fault
+	.type	pkr_gate_landing_fault, @function
+	.p2align 4
+pkr_gate_landing_fault:
+	mov	%rax, %rdi
+	call	pkr_gate_exc_delete
+	wrpkru_program
+	call	pkr_gate_exc_fault
+	xor	%edx, %edx
+	jmp	.Lreturned
+	.size	pkr_gate_landing_fault, .-pkr_gate_landing_fault
 
 /* A descriptor that is not the shim's, or a thread state that does not
  * match the GS anchor: trap.  The fault handler knows these addresses:

@@ -30,6 +30,9 @@
 
 /* gate.S */
 void pkr_gate_landing(void);
+void pkr_gate_landing_fault(void);
+void pkr_gate_exc_delete(struct _Unwind_Exception *exc);
+long pkr_gate_exc_fault(void);
 
 _Unwind_Reason_Code pkr_gate_personality(int version, _Unwind_Action actions,
 					 _Unwind_Exception_Class cls,
@@ -57,10 +60,40 @@ _Unwind_Reason_Code pkr_gate_personality(int version, _Unwind_Action actions,
 		return _URC_HANDLER_FOUND;
 	if (!(actions & _UA_HANDLER_FRAME))
 		return _URC_CONTINUE_UNWIND;
+	/* Only the two EH data registers can be set: %rax, %rdx. */
 	d->ns_setgr(ctx, 0, (uintptr_t)exc);      /* %rax */
 	d->ns_setgr(ctx, 1, 0);                   /* %rdx */
-	d->ns_setip(ctx, (uintptr_t)pkr_gate_landing);
+	d->ns_setip(ctx, d->pol->exceptions == PKR_EXC_FAULT ? (uintptr_t)pkr_gate_landing_fault
+							     : (uintptr_t)pkr_gate_landing);
 	return _URC_INSTALL_CONTEXT;
+}
+
+/* `exceptions fault`, still with the domain's rights: the namespace's
+ * unwinder deletes its exception (its cleanup runs in the domain). */
+void pkr_gate_exc_delete(struct _Unwind_Exception *exc)
+{
+	const struct pkr_thread *t = (const struct pkr_thread *)pkr_rdgsbase();
+
+	if (t && t->cur && t->cur->ns_delete)
+		t->cur->ns_delete(exc);
+}
+
+/* Then, with the program's rights: counted, said, the fault-return value
+ * (and errno, into the namespace's, which the gate's way back copies). */
+long pkr_gate_exc_fault(void)
+{
+	const struct pkr_thread *t = (const struct pkr_thread *)pkr_rdgsbase();
+	struct pkr_fn *f = t->top->fn;
+	struct pkr_domain *d = f->dom;
+
+	__atomic_fetch_add(&f->faults, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
+	pkr_log(PKR_LOG_ERROR, "domain %s: %s threw a C++ exception it did not catch: "
+		"rewound (exceptions fault), returns %ld", d->pol->name, f->name,
+		f->fault_void ? 0L : (long)f->fault_value);
+	if (f->fault_errno >= 0)
+		*(int *)(pkr_rdfsbase() + (uintptr_t)d->errno_off) = f->fault_errno;
+	return f->fault_void ? 0 : (long)f->fault_value;
 }
 
 void pkr_gate_rethrow(struct _Unwind_Exception *exc)

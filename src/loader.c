@@ -168,6 +168,7 @@ static int tag_namespace(struct pkr_domain *d)
 			d->ns_setgr = (void (*)(void *, int, uintptr_t))
 				pkr_real.dlsym(gcc, "_Unwind_SetGR");
 			d->ns_setip = (void (*)(void *, uintptr_t))pkr_real.dlsym(gcc, "_Unwind_SetIP");
+			d->ns_delete = (void (*)(void *))pkr_real.dlsym(gcc, "_Unwind_DeleteException");
 			pkr_real.dlclose(gcc);
 		}
 	}

@@ -64,6 +64,13 @@ enum pkr_no_keys {
 	PKR_NO_KEYS_REWIND_ONLY,  /* namespace, heap, stacks, gate, rewind: no protection */
 };
 
+/* What a C++ exception the library throws and does not catch does at the
+ * gate. */
+enum pkr_exceptions {
+	PKR_EXC_PROPAGATE = 0,    /* raised again in the program (its catch gets it) */
+	PKR_EXC_FAULT,            /* a fault: the call is rewound to its fault-return */
+};
+
 /* What a faulting call returns to the program. */
 #define PKR_ERRNO_INHERIT (-1)   /* no errno given: see struct pkr_retval */
 #define PKR_ERRNO_KEEP    (-2)   /* `errno keep`: leave the program's errno alone */
@@ -105,6 +112,7 @@ struct pkr_domain_policy {
 	enum pkr_on_fault on_fault;
 	unsigned long max_faults;   /* 0: unlimited */
 	enum pkr_no_keys if_no_keys;
+	enum pkr_exceptions exceptions;
 	uint64_t heap, stack, stack_args;
 	struct pkr_retval fault_return;   /* domain default: -1, EFAULT */
 	const struct pkr_func_policy *functions;   /* in file order */
@@ -161,5 +169,6 @@ struct pkr_retval pkr_policy_fault_return(const struct pkr_domain_policy *d,
 const char *pkr_trust_name(enum pkr_trust t);
 const char *pkr_on_fault_name(enum pkr_on_fault f);
 const char *pkr_no_keys_name(enum pkr_no_keys k);
+const char *pkr_exceptions_name(enum pkr_exceptions e);
 
 #endif

@@ -29,6 +29,7 @@ const char *const pkr_directive_names[D_COUNT] = {
 	[D_FAULT_RETURN] = "fault-return",
 	[D_FUNCTION] = "function",
 	[D_IF_NO_KEYS] = "if-no-keys",
+	[D_EXCEPTIONS] = "exceptions",
 };
 
 static const char *const trust_names[] = {
@@ -48,6 +49,11 @@ static const char *const no_keys_names[] = {
 	[PKR_NO_KEYS_REWIND_ONLY] = "rewind-only",
 };
 
+static const char *const exceptions_names[] = {
+	[PKR_EXC_PROPAGATE] = "propagate",
+	[PKR_EXC_FAULT] = "fault",
+};
+
 
 const char *pkr_trust_name(enum pkr_trust t)
 {
@@ -62,6 +68,11 @@ const char *pkr_on_fault_name(enum pkr_on_fault f)
 const char *pkr_no_keys_name(enum pkr_no_keys k)
 {
 	return (unsigned)k < COUNT(no_keys_names) ? no_keys_names[k] : NULL;
+}
+
+const char *pkr_exceptions_name(enum pkr_exceptions e)
+{
+	return (unsigned)e < COUNT(exceptions_names) ? exceptions_names[e] : NULL;
 }
 
 /* ==== values =========================================================== */
@@ -390,6 +401,15 @@ static void parse_if_no_keys(struct parser *ps, struct linectx *lc)
 
 	if (v >= 0)
 		ps->cur->d.if_no_keys = (enum pkr_no_keys)v;
+}
+
+static void parse_exceptions(struct parser *ps, struct linectx *lc)
+{
+	int v = parse_enum(ps, lc, "exceptions choice", exceptions_names, COUNT(exceptions_names),
+			   "propagate or fault");
+
+	if (v >= 0)
+		ps->cur->d.exceptions = (enum pkr_exceptions)v;
 }
 
 static void parse_max_faults(struct parser *ps, struct linectx *lc)
@@ -731,6 +751,7 @@ static const struct directive directives[D_COUNT] = {
 	[D_FAULT_RETURN] = { parse_fault_return, true, true },
 	[D_FUNCTION] = { parse_function, true, false },
 	[D_IF_NO_KEYS] = { parse_if_no_keys, true, true },
+	[D_EXCEPTIONS] = { parse_exceptions, true, true },
 };
 
 void parse_line(struct parser *ps, struct lexer *lx)

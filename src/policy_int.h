@@ -29,7 +29,7 @@ static_assert(PKR_SPELL_MAX == PKR_MAX_NAME, "suggestions compare whole names");
 enum directive_id {
 	D_INCLUDE, D_DOMAIN, D_LIBRARY, D_TRUSTED_MEMORY, D_ON_FAULT,
 	D_MAX_FAULTS, D_HEAP, D_STACK, D_STACK_ARGS, D_FAULT_RETURN,
-	D_FUNCTION, D_IF_NO_KEYS, D_COUNT
+	D_FUNCTION, D_IF_NO_KEYS, D_EXCEPTIONS, D_COUNT
 };
 
 extern const char *const pkr_directive_names[D_COUNT];

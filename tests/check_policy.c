@@ -182,6 +182,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(d->fault_return.value, -1);
 	ck_assert_int_eq(d->fault_return.err, EFAULT);
 	ck_assert_uint_eq(d->nfunctions, 0);
+	ck_assert_int_eq(d->exceptions, PKR_EXC_PROPAGATE);
 }
 END_TEST
 
@@ -197,6 +198,7 @@ START_TEST(test_every_directive)
 		  "  library libz*.so.[0-9]\n"
 		  "  trusted-memory none\n"
 		  "  on-fault reset\n"
+		  "  exceptions fault\n"
 		  "  max-faults 7\n"
 		  "  heap 256M\n"
 		  "  stack 2M\n"
@@ -214,6 +216,7 @@ START_TEST(test_every_directive)
 	ck_assert_str_eq(d->libraries[2], "libz*.so.[0-9]");
 	ck_assert_int_eq(d->trust, PKR_TRUST_NONE);
 	ck_assert_int_eq(d->on_fault, PKR_ON_FAULT_RESET);
+	ck_assert_int_eq(d->exceptions, PKR_EXC_FAULT);
 	ck_assert_uint_eq(d->max_faults, 7);
 	ck_assert_uint_eq(d->heap, 256ull << 20);
 	ck_assert_uint_eq(d->stack, 2ull << 20);
@@ -226,7 +229,7 @@ START_TEST(test_every_directive)
 	f = &d->functions[0];
 	ck_assert_str_eq(f->name, "inflate");
 	ck_assert_str_eq(f->file, "t.policy");
-	ck_assert_uint_eq(f->line, 13);
+	ck_assert_uint_eq(f->line, 14);
 	ck_assert(f->ret.set);
 	ck_assert(!f->ret.is_void);
 	ck_assert_int_eq(f->ret.value, 11);
@@ -270,6 +273,13 @@ START_TEST(test_enum_values)
 	ck_assert_str_eq(pkr_on_fault_name(PKR_ON_FAULT_REWIND), "rewind");
 	ck_assert_str_eq(pkr_on_fault_name(PKR_ON_FAULT_RESET), "reset");
 	ck_assert_str_eq(pkr_on_fault_name(PKR_ON_FAULT_ABORT), "abort");
+	expect_ok(D "exceptions propagate\n");
+	ck_assert_int_eq(dom(0)->exceptions, PKR_EXC_PROPAGATE);
+	expect_ok(D "exceptions fault\n");
+	ck_assert_int_eq(dom(0)->exceptions, PKR_EXC_FAULT);
+	ck_assert_str_eq(pkr_exceptions_name(PKR_EXC_PROPAGATE), "propagate");
+	ck_assert_str_eq(pkr_exceptions_name(PKR_EXC_FAULT), "fault");
+	ck_assert_ptr_null(pkr_exceptions_name((enum pkr_exceptions)2));
 	ck_assert_ptr_null(pkr_trust_name((enum pkr_trust)3));
 	ck_assert_ptr_null(pkr_on_fault_name((enum pkr_on_fault)-1));
 }
@@ -962,6 +972,7 @@ static const struct error_case {
 	{ T(D "trusted-memory read x\n"), "t.policy:3:21: unexpected 'x' after 'trusted-memory read'" },
 	{ T(D "on-fault rewnd\n"), "t.policy:3:10: unknown on-fault action 'rewnd' (did you mean 'rewind'?)" },
 	{ T(D "on-fault explode\n"), "t.policy:3:10: unknown on-fault action 'explode' (expected rewind, reset or abort)" },
+	{ T(D "exceptions swallow\n"), "t.policy:3:12: unknown exceptions choice 'swallow' (expected propagate or fault)" },
 	{ T(D "on-fault\n"), "t.policy:3:9: missing on-fault action after 'on-fault'" },
 	{ T(D "on-fault abort now\n"), "t.policy:3:16: unexpected 'now' after 'on-fault abort'" },
 

@@ -130,7 +130,8 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/plug-read.policy \
 	tests/data/libc/plug-none.policy \
 	tests/data/libc/cxx-write.policy \
-	tests/data/libc/cxx-read.policy
+	tests/data/libc/cxx-read.policy \
+	tests/data/libc/cxx-fault.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

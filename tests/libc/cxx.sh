@@ -9,7 +9,9 @@
 #  - an exception the library throws and catches itself stays inside;
 #  - an object with virtual functions made by the library is used and
 #    deleted by the program; in write mode a std::string result;
-#  - no fault is reported, and the calls went through the gate.
+#  - no fault is reported, and the calls went through the gate;
+#  - with `exceptions fault`, each uncaught exception is said, counted as
+#    a fault, and its call returns the function's fault-return value.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
 need_pku
@@ -36,4 +38,17 @@ for mode in write read; do
 	c=$(stats_calls "$tmp/err" _ZN6pkrcxx5twiceEi)
 	test "$c" = 5 || { show "$tmp/err" stderr; fail "$mode mode: twice() called $c times through the gate, not 5"; }
 done
+say "read mode, exceptions fault: an uncaught exception is rewound"
+plain "$cxxprog" read >"$tmp/want" 2>/dev/null
+sed -e 's/^caught the library.s error: negative: .*/no exception: -99/' \
+    -e 's/^caught std::out_of_range: above 100$/no exception: checked(500) = -1/' "$tmp/want" >"$tmp/want.fault"
+extra_env=PKREWIND_STATS=1 shim "$policies/cxx-fault.policy" "$cxxprog" read >"$tmp/out" 2>"$tmp/err"
+extra_env=
+test $st -eq 0 || { show "$tmp/err" stderr; fail "exceptions fault: cxxprog: $(describe_status)"; }
+cmp -s "$tmp/want.fault" "$tmp/out" || { diff "$tmp/want.fault" "$tmp/out"; show "$tmp/err" stderr;
+	fail "exceptions fault: the calls did not return their fault-return values"; }
+test "$(grep -c "error: domain cxx: _ZN6pkrcxx5twiceEi threw a C++ exception it did not catch: rewound (exceptions fault), returns -99" "$tmp/err")" = 3 ||
+	{ show "$tmp/err" stderr; fail "exceptions fault: not said once per exception"; }
+test "$(stats_faults "$tmp/err" _ZN6pkrcxx5twiceEi)" = 3 ||
+	{ show "$tmp/err" stderr; fail "exceptions fault: not counted as faults"; }
 say "PASS"

@@ -19,14 +19,15 @@ int main(int argc, char **argv)
 	std::printf("twice(21) = %d\n", pkrcxx::twice(21));
 	for (int round = 0; round < 3; round++) {
 		try {
-			pkrcxx::twice(-5 - round);
-			std::printf("no exception\n");
+			int r = pkrcxx::twice(-5 - round);
+			std::printf("no exception: %d\n", r);
 		} catch (const pkrcxx::error &e) {
 			std::printf("caught the library's error: %s (code %d)\n", e.what(), e.code);
 		}
 	}
 	try {
-		pkrcxx::checked(500);
+		int r = pkrcxx::checked(500);
+		std::printf("no exception: checked(500) = %d\n", r);
 	} catch (const std::out_of_range &e) {
 		std::printf("caught std::out_of_range: %s\n", e.what());
 	}
