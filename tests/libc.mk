@@ -97,6 +97,17 @@ tests_progs_cxxprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_cxxprog_LDADD = tests/fixtures/libpkrcxx.la
 tests_progs_cxxprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrdir.la
+tests_fixtures_libpkrdir_la_SOURCES = tests/fixtures/libpkrdir.c tests/fixtures/pkrdir.h
+tests_fixtures_libpkrdir_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/dirprog
+tests_progs_dirprog_SOURCES = tests/progs/dirprog.c tests/fixtures/pkrdir.h
+tests_progs_dirprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_dirprog_LDADD = tests/fixtures/libpkrdir.la
+tests_progs_dirprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
@@ -105,7 +116,8 @@ LIBC_TESTS = \
 	tests/libc/env.sh \
 	tests/libc/fini.sh \
 	tests/libc/plugin.sh \
-	tests/libc/cxx.sh
+	tests/libc/cxx.sh \
+	tests/libc/dirlocale.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -131,7 +143,10 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/plug-none.policy \
 	tests/data/libc/cxx-write.policy \
 	tests/data/libc/cxx-read.policy \
-	tests/data/libc/cxx-fault.policy
+	tests/data/libc/cxx-fault.policy \
+	tests/data/libc/dir-write.policy \
+	tests/data/libc/dir-read.policy \
+	tests/data/libc/dir-none.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'
