@@ -49,17 +49,9 @@ void pkr_crossheap_init(void)
 /* The domain whose heap holds p, if it has the runtime's functions. */
 static struct pkr_domain *owner(const void *p)
 {
-	uintptr_t a = (uintptr_t)p;
+	struct pkr_domain *d = pkr_domain_of_heap((uintptr_t)p);
 
-	if (!__atomic_load_n(&pkr_ndomains, __ATOMIC_RELAXED))
-		return NULL;
-	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
-		struct pkr_domain *d = __atomic_load_n(&pkr_domains[i], __ATOMIC_ACQUIRE);
-		if (d && d->rt_free && a >= (uintptr_t)d->heap_base &&
-		    a - (uintptr_t)d->heap_base < d->heap_size)
-			return d;
-	}
-	return NULL;
+	return d && d->rt_free ? d : NULL;
 }
 
 PKR_EXPORT void free(void *p)

@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <assert.h>
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/auxv.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -101,6 +104,36 @@ struct pkr_domain *pkr_domain_of(uintptr_t a, const struct pkr_lib **libp, bool 
 		}
 	}
 	return NULL;
+}
+
+struct pkr_domain *pkr_domain_of_heap(uintptr_t a)
+{
+	if (!__atomic_load_n(&pkr_ndomains, __ATOMIC_RELAXED))
+		return NULL;
+	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
+		struct pkr_domain *d = __atomic_load_n(&pkr_domains[i], __ATOMIC_ACQUIRE);
+		if (d && a >= (uintptr_t)d->heap_base && a - (uintptr_t)d->heap_base < d->heap_size)
+			return d;
+	}
+	return NULL;
+}
+
+struct link_map *pkr_domain_first_object(const struct pkr_domain *d)
+{
+	struct link_map *l = NULL;
+
+	if (!d || dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
+		return NULL;
+	while (l->l_prev)
+		l = l->l_prev;
+	return l;
+}
+
+bool pkr_domain_shared_object(const struct link_map *l)
+{
+	uintptr_t vdso = getauxval(AT_SYSINFO_EHDR);
+
+	return l->l_addr == getauxval(AT_BASE) || (vdso && l->l_addr == vdso);
 }
 
 void pkr_domain_where(const struct pkr_domain *d, uintptr_t a, char *buf, size_t size)

@@ -210,6 +210,18 @@ void pkr_domain_add_fn(struct pkr_domain *d, struct pkr_fn *f);
  * the namespace's, *in_ns true) holds address a; NULL if none. */
 struct pkr_domain *pkr_domain_of(uintptr_t a, const struct pkr_lib **libp, bool *in_ns);
 
+/* The domain whose heap holds address a (lock-free: a domain is complete
+ * before it is published); NULL if none. */
+struct pkr_domain *pkr_domain_of_heap(uintptr_t a);
+
+/* The first object of d's namespace, in load order (follow l_next);
+ * NULL if ld.so does not say. */
+struct link_map *pkr_domain_first_object(const struct pkr_domain *d);
+
+/* Is l an object every namespace shares with the program (the ld.so
+ * proxy, the vDSO), which no domain owns? */
+bool pkr_domain_shared_object(const struct link_map *l);
+
 /* "libfoo.so.1+0x1234" for an address inside d's objects, else "0x...".
  * Async-signal-safe. */
 void pkr_domain_where(const struct pkr_domain *d, uintptr_t a, char *buf, size_t size);

@@ -104,18 +104,15 @@ int pkr_loader_tag_loader_data(int key)
  * one is kept: the fault handler may be reading it. */
 static int tag_namespace(struct pkr_domain *d)
 {
-	struct link_map *l = NULL;
+	struct link_map *l = pkr_domain_first_object(d);
 	struct pkr_map *maps;
-	uintptr_t ldso = getauxval(AT_BASE), vdso = getauxval(AT_SYSINFO_EHDR);
 	size_t had = d->nobjs, nobjs = d->nobjs, total = 0;
 	struct pkr_obj *objs;
 	long n;
 	int rc = 0;
 
-	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
+	if (!l)
 		return -1;
-	while (l->l_prev)
-		l = l->l_prev;
 	for (struct link_map *c = l; c; c = c->l_next)
 		total++;
 	objs = calloc(nobjs + total, sizeof *objs);
@@ -129,7 +126,7 @@ static int tag_namespace(struct pkr_domain *d)
 	for (; l && rc == 0; l = l->l_next) {
 		uintptr_t lo, hi;
 		bool known = false;
-		if (l->l_addr == ldso || (vdso && l->l_addr == vdso))
+		if (pkr_domain_shared_object(l))
 			continue;      /* the ld.so proxy: shared with the program */
 		if (pkr_elf_object_range(l, &lo, &hi) != 0)
 			continue;

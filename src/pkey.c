@@ -75,6 +75,17 @@ static bool kernel_older_than(unsigned major, unsigned minor)
 	return ma < major || (ma == major && mi < minor);
 }
 
+/* *key = a new key, or 0 and -1 when none is free. */
+static int alloc_key(int *key)
+{
+	*key = pkey_alloc(0, 0);
+	if (*key < 0) {
+		*key = 0;
+		return -1;
+	}
+	return 0;
+}
+
 int pkr_sigkey_init(void)
 {
 	const char *e = getenv("PKREWIND_SIGSTACK_KEY");
@@ -86,14 +97,7 @@ int pkr_sigkey_init(void)
 		need = strcmp(e, "0") != 0;
 	else
 		need = kernel_older_than(6, 12);
-	if (!need)
-		return 0;
-	pkr_sigkey = pkey_alloc(0, 0);
-	if (pkr_sigkey < 0) {
-		pkr_sigkey = 0;
-		return -1;
-	}
-	return 0;
+	return need ? alloc_key(&pkr_sigkey) : 0;
 }
 
 int pkr_pubkey;
@@ -106,12 +110,7 @@ int pkr_pubkey_init(void)
 		pkr_pubkey = pkr_sigkey;
 		return 0;
 	}
-	pkr_pubkey = pkey_alloc(0, 0);
-	if (pkr_pubkey < 0) {
-		pkr_pubkey = 0;
-		return -1;
-	}
-	return 0;
+	return alloc_key(&pkr_pubkey);
 }
 
 uint32_t pkr_pkru_for_domain(int key, enum pkr_trust trust)

@@ -37,13 +37,8 @@ static bool plausible(uintptr_t p)
 	size_t size;
 	bool ok = false;
 
-	if (p % 16 || pkr_service_domain_at((const void *)p))
+	if (p % 16 || pkr_service_domain_at((const void *)p) || pkr_domain_of_heap(p))
 		return false;
-	for (size_t i = 0; i < PKR_MAX_DOM; i++) {
-		const struct pkr_domain *d = pkr_domains[i];
-		if (d && p >= (uintptr_t)d->heap_base && p - (uintptr_t)d->heap_base < d->heap_size)
-			return false;
-	}
 	n = pkr_read_maps(&m);
 	if (n < 0)
 		return false;

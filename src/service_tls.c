@@ -38,13 +38,9 @@ void *__tls_get_addr(tls_index *ti);     /* ld.so's (this is the base namespace)
 /* The object of d's namespace with TLS module id `id`, or NULL. */
 static struct link_map *module(const struct pkr_domain *d, size_t id)
 {
-	struct link_map *l = NULL;
-
-	if (!d || id == 0 || dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
+	if (id == 0)
 		return NULL;
-	while (l->l_prev)
-		l = l->l_prev;
-	for (; l; l = l->l_next) {
+	for (struct link_map *l = pkr_domain_first_object(d); l; l = l->l_next) {
 		size_t mod = 0;
 		if (dlinfo(l, RTLD_DI_TLS_MODID, &mod) == 0 && mod == id)
 			return l;

@@ -54,13 +54,11 @@ static void *stub_for(const struct pkr_domain *d, uintptr_t v, const struct pkr_
 static long redirect(const struct pkr_domain *d, const char *name, uintptr_t ns, size_t size,
 		     uintptr_t one, const struct pkr_map *m, long n)
 {
-	struct link_map *l = NULL;
+	struct link_map *l = pkr_domain_first_object(d);
 	long count = 0;
 
-	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
+	if (!l)
 		return -1;
-	while (l->l_prev)
-		l = l->l_prev;
 	for (; l; l = l->l_next) {
 		struct pkr_dyn di;
 		if (!l->l_ld || !l->l_addr)

@@ -126,13 +126,7 @@ static bool obj_matches(const struct pkr_domain_policy *dp, const struct obj *o)
  * other's objects.  NULL, or a message. */
 static const char *cross_domain_need(const struct pkr_domain *d, char *msg, size_t size)
 {
-	struct link_map *l = NULL;
-
-	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
-		return NULL;
-	while (l->l_prev)
-		l = l->l_prev;
-	for (; l; l = l->l_next) {
+	for (struct link_map *l = pkr_domain_first_object(d); l; l = l->l_next) {
 		struct pkr_dyn di = { 0 };
 		if (!l->l_name || !l->l_name[0] || !l->l_ld || !l->l_addr)
 			continue;
