@@ -27,7 +27,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
 
 #include "domains.h"
@@ -58,30 +57,18 @@ static uintptr_t *fini_array(const struct link_map *l, size_t *n)
 	return (uintptr_t *)at;
 }
 
-/* Every object of d's namespace but the ld.so proxy and the vDSO. */
-static struct link_map *first(const struct pkr_domain *d)
+/* An entry ld.so calls (0 and -1 are markers it skips). */
+static bool live(uintptr_t v)
 {
-	struct link_map *l = NULL;
-
-	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
-		return NULL;
-	while (l->l_prev)
-		l = l->l_prev;
-	return l;
-}
-
-static bool skipped(const struct link_map *l)
-{
-	uintptr_t ldso = getauxval(AT_BASE), vdso = getauxval(AT_SYSINFO_EHDR);
-	return l->l_addr == ldso || (vdso && l->l_addr == vdso);
+	return v != 0 && v != (uintptr_t)-1;
 }
 
 size_t pkr_loader_fini_count(const struct pkr_domain *d)
 {
 	size_t total = 0, n;
 
-	for (struct link_map *l = first(d); l; l = l->l_next)
-		if (!skipped(l) && fini_array(l, &n))
+	for (struct link_map *l = pkr_domain_first_object(d); l; l = l->l_next)
+		if (!pkr_domain_shared_object(l) && fini_array(l, &n))
 			total += n;
 	return total;
 }
@@ -90,10 +77,10 @@ size_t pkr_loader_fini_fns(struct pkr_domain *d, struct pkr_fn *f, size_t max)
 {
 	size_t k = 0, n;
 
-	for (struct link_map *l = first(d); l && k < max; l = l->l_next) {
-		uintptr_t *a = skipped(l) ? NULL : fini_array(l, &n);
+	for (struct link_map *l = pkr_domain_first_object(d); l && k < max; l = l->l_next) {
+		uintptr_t *a = pkr_domain_shared_object(l) ? NULL : fini_array(l, &n);
 		for (size_t i = 0; a && i < n && k < max; i++) {
-			if (a[i] == 0 || a[i] == (uintptr_t)-1)
+			if (!live(a[i]))
 				continue;
 			f[k].target = (void *)a[i];
 			f[k].dom = d;
@@ -106,40 +93,37 @@ size_t pkr_loader_fini_fns(struct pkr_domain *d, struct pkr_fn *f, size_t max)
 	return k;
 }
 
-/* Write one word whatever its page's protections (the arrays are in
- * RELRO). */
-static int put(uintptr_t *slot, uintptr_t v)
-{
-	struct pkr_map *m;
-	long n = pkr_read_maps(&m);
-	int rc = n < 0 ? -1 : pkr_maps_write(m, n, (uintptr_t)slot, &v, sizeof v);
-
-	if (n >= 0)
-		free(m);
-	return rc;
-}
-
 int pkr_loader_fini_patch(const struct pkr_domain *d, const struct pkr_fn *f, size_t nf)
 {
-	size_t k = 0, n, done = 0;
+	struct pkr_map *m;
+	long nm = nf ? pkr_read_maps(&m) : 0;
+	size_t k = 0, n;
+	int rc = 0;
 
-	for (struct link_map *l = first(d); l && k < nf; l = l->l_next) {
-		uintptr_t *a = skipped(l) ? NULL : fini_array(l, &n);
-		for (size_t i = 0; a && i < n && k < nf; i++) {
-			if (a[i] == 0 || a[i] == (uintptr_t)-1)
+	if (nm < 0)
+		return -1;
+	for (struct link_map *l = pkr_domain_first_object(d); l && k < nf && rc == 0; l = l->l_next) {
+		uintptr_t *a = pkr_domain_shared_object(l) ? NULL : fini_array(l, &n);
+		for (size_t i = 0; a && i < n && k < nf && rc == 0; i++) {
+			uintptr_t stub = (uintptr_t)f[k].stub;
+			if (!live(a[i]))
 				continue;
-			if (a[i] != (uintptr_t)f[k].target || put(&a[i], (uintptr_t)f[k].stub) != 0) {
+			/* The arrays are in RELRO: written whatever the protection. */
+			if (a[i] != (uintptr_t)f[k].target ||
+			    pkr_maps_write(m, nm, (uintptr_t)&a[i], &stub, sizeof stub) != 0) {
 				pkr_log(PKR_LOG_ERROR, "domain %s: cannot route the destructors of "
 					"%s through the gate", d->pol->name, l->l_name);
-				return -1;
+				rc = -1;
 			}
 			k++;
-			done++;
 		}
 	}
-	pkr_log(PKR_LOG_DEBUG, "domain %s: %zu destructors go through the gate",
-		d->pol->name, done);
-	return 0;
+	if (nf)
+		free(m);
+	if (rc == 0)
+		pkr_log(PKR_LOG_DEBUG, "domain %s: %zu destructors go through the gate",
+			d->pol->name, k);
+	return rc;
 }
 
 static void no_fini(void)
@@ -149,16 +133,21 @@ static void no_fini(void)
 void pkr_loader_fini_disable(const struct pkr_domain *d, const char *path)
 {
 	void *h = pkr_real.dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+	uintptr_t none = (uintptr_t)no_fini, *a = NULL;
 	struct link_map *l = NULL;
-	size_t n;
-	uintptr_t *a;
+	struct pkr_map *m;
+	long nm = -1;
+	size_t n = 0;
 
-	if (!h || dlinfo(h, RTLD_DI_LINKMAP, &l) != 0 || !l || !(a = fini_array(l, &n)))
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != 0 && a[i] != (uintptr_t)-1 && a[i] != (uintptr_t)no_fini &&
-		    put(&a[i], (uintptr_t)no_fini) != 0)
+	if (h && dlinfo(h, RTLD_DI_LINKMAP, &l) == 0 && l && (a = fini_array(l, &n)))
+		nm = pkr_read_maps(&m);
+	for (size_t i = 0; nm >= 0 && i < n; i++)
+		if (live(a[i]) && a[i] != none &&
+		    pkr_maps_write(m, nm, (uintptr_t)&a[i], &none, sizeof none) != 0)
 			pkr_log(PKR_LOG_WARN, "domain %s: cannot keep the destructors of the "
 				"program's own copy of %s from running", d->pol->name, path);
-	pkr_real.dlclose(h);
+	if (nm >= 0)
+		free(m);
+	if (h)
+		pkr_real.dlclose(h);
 }

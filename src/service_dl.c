@@ -88,15 +88,11 @@ static void say(const struct pkr_rt_dl *r, const struct pkr_domain *d,
 static void *search(const struct pkr_domain *d, const char *name, const char *version,
 		    const void *after)
 {
-	struct link_map *l = NULL, *from = NULL;
+	struct link_map *l = pkr_domain_first_object(d), *from = NULL;
 	Dl_info info;
 
 	if (after && !dladdr1(after, &info, (void **)&from, RTLD_DL_LINKMAP))
 		return NULL;
-	if (dlinfo(d->rt_handle, RTLD_DI_LINKMAP, &l) != 0 || !l)
-		return NULL;
-	while (l->l_prev)
-		l = l->l_prev;
 	if (from) {
 		struct link_map *c = l;
 		while (c && c != from)
@@ -125,6 +121,10 @@ long pkr_service_dl(const struct pkr_domain *d, const struct pkr_thread *t,
 	char *name = NULL, *version = NULL, msg[300];
 	void *v = NULL;
 
+	/* Outside a domain call (the namespace's constructors, with the
+	 * program's rights) the library names its domain by its own code. */
+	if (!d && !(d = pkr_service_domain_at(req->caller)))
+		return 0;
 	if (!pkr_service_writable(d, t, req, sizeof *req))
 		return 0;
 	r = *req;                   /* read once: the library may change it */
