@@ -192,10 +192,7 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 		ret.value = pkr_service_heap(d, op, a, b, &err);
 		break;
 	case PKR_RT_DL:
-		if (!d)
-			d = pkr_service_domain_at(((const struct pkr_rt_dl *)a)->caller);
-		ret.value = d ? pkr_service_dl(d, t, (struct pkr_rt_dl *)a) : 0;
-		d = t ? d : NULL;
+		ret.value = pkr_service_dl(d, t, (struct pkr_rt_dl *)a);
 		break;
 	case PKR_RT_ENV:
 		ret.value = pkr_service_env(d, t, (const struct pkr_rt_env *)a, &err);

@@ -62,7 +62,8 @@ const struct pkr_domain *pkr_service_domain_at(const void *p);
 long pkr_service_heap(const struct pkr_domain *d, long op, long a, long b, int *err);
 
 /* service_dl.c: a dynamic-loading request of the library (PKR_RT_DL):
- * the handle or address, 0 on failure (message in the request).  fn
+ * the handle or address, 0 on failure (message in the request); d NULL
+ * outside a domain call (the request's caller names the domain).  fn
  * tags what a dlopen added to d's namespace (set by the top floor, which
  * holds the lock creating domains takes). */
 struct pkr_rt_dl;
