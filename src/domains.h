@@ -97,7 +97,10 @@ struct pkr_fn {
 	bool hidden;                  /* non-default version */
 	void *stub;                   /* the trampoline the program sees */
 	struct pkr_fn *next_hash;
-	char pad_[40];                /* PKR_FN_SIZE bytes in all */
+	/* Its annotated arguments (policy), when the stub leads through the
+	 * marshalling entry pkr_mgate (marshal.h); NULL: straight to the gate. */
+	const struct pkr_func_policy *marshal;
+	char pad_[32];                /* PKR_FN_SIZE bytes in all */
 };
 
 /* A library of a domain, as the main namespace and the domain see it. */
@@ -180,6 +183,8 @@ struct pkr_thread {
 	struct pkr_thread *self;      /* at PKR_T_SELF: the GS base points here */
 	struct pkr_tdom doms[PKR_MAX_DOM];
 	void *xc;                     /* an exception leaving a domain (gate_exc.c) */
+	uint64_t rewinds;             /* calls of this thread rewound (marshal.c
+				       * copies nothing back after one) */
 };
 
 struct pkr_frame {

@@ -363,6 +363,7 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 
 	__atomic_fetch_add(&fn->faults, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
+	t->rewinds++;
 	d->fault_run = calls - d->calls_at_fault <= 1 ? d->fault_run + 1 : 1;
 	d->calls_at_fault = calls;
 	abort_now = d->pol->on_fault == PKR_ON_FAULT_ABORT ||

@@ -82,10 +82,11 @@ void pkr_gate_exc_delete(struct _Unwind_Exception *exc)
  * (and errno, into the namespace's, which the gate's way back copies). */
 long pkr_gate_exc_fault(void)
 {
-	const struct pkr_thread *t = (const struct pkr_thread *)pkr_rdgsbase();
+	struct pkr_thread *t = (struct pkr_thread *)pkr_rdgsbase();
 	struct pkr_fn *f = t->top->fn;
 	struct pkr_domain *d = f->dom;
 
+	t->rewinds++;
 	__atomic_fetch_add(&f->faults, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&d->faults, 1, __ATOMIC_RELAXED);
 	pkr_log(PKR_LOG_ERROR, "domain %s: %s threw a C++ exception it did not catch: "

@@ -19,6 +19,7 @@
 #include "domains.h"
 #include "elf.h"
 #include "loader.h"
+#include "marshal.h"
 #include "log.h"
 #include "maps.h"
 #include "pkey.h"
@@ -287,6 +288,14 @@ static int build_exports(struct pkr_domain *d)
 			f->fault_value = rv.is_void ? 0 : rv.value;
 			f->fault_void = rv.is_void;
 			f->fault_errno = rv.err;
+			/* Annotated arguments: the line for this version, else
+			 * the one without a version. */
+			const struct pkr_func_policy *fp =
+				pkr_policy_function(d->pol, s->version ? key : s->name);
+			if (!fp && s->version)
+				fp = pkr_policy_function(d->pol, s->name);
+			if (pkr_marshal_needed(fp, d->pol->trust))
+				f->marshal = fp;
 			pkr_domain_add_fn(d, f);
 			k++;
 		}

@@ -7,7 +7,7 @@
 noinst_LTLIBRARIES += src/libpkrcommon.la
 src_libpkrcommon_la_SOURCES = \
 	src/policy.c src/policy.h src/policy_int.h \
-	src/policy_lex.c src/policy_directives.c \
+	src/policy_lex.c src/policy_directives.c src/policy_args.c \
 	src/arena.c src/arena.h \
 	src/diag.c src/diag.h \
 	src/spell.c src/spell.h \
@@ -26,6 +26,7 @@ src_libpkrewind_la_SOURCES = \
 	src/pkey.c src/pkey.h \
 	src/thread.c src/thread.h \
 	src/gate.S src/gate_exc.c src/tramp.c src/tramp.h \
+	src/marshal.c src/marshal_gate.S src/marshal.h \
 	src/loader.c src/loader_fini.c src/loader.h \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \

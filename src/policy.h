@@ -92,11 +92,85 @@ struct pkr_src_pos {
 	unsigned line, col;
 };
 
+/* ---- argument annotations (man/pkrewind.policy.5, "ARGUMENTS") ----
+ * What a pointer argument (or a pointer field of a struct) lets the
+ * library do with the memory behind it.  The marshalling module
+ * (src/marshal.c) gives the library a copy in domain memory where its
+ * mode would not let it touch the program's. */
+#define PKR_MAX_ARGS   10     /* the 6 integer argument registers and the
+					* first 4 words on the stack */
+#define PKR_MAX_FIELDS 32     /* per struct */
+#define PKR_MAX_STRUCT_SIZE (1u << 20)
+#define PKR_MAX_KEEP   64     /* bytes of a `keep` buffer */
+#define PKR_MAX_KEEPS  4      /* `keep` buffers per struct mirror */
+
+enum pkr_arg_kind {
+	PKR_ARG_VALUE = 0,    /* `-`: nothing to do (a number, or not annotated) */
+	PKR_ARG_IN,           /* in [LEN]: the library reads LEN bytes */
+	PKR_ARG_OUT,          /* out [LEN]: the library writes LEN bytes */
+	PKR_ARG_INOUT,        /* inout [LEN]: both */
+	PKR_ARG_STRING,       /* a NUL-terminated string the library reads */
+	PKR_ARG_HANDLE,       /* a pointer the library returned: must lie in
+			       * the domain's memory (or be NULL) */
+	PKR_ARG_STRUCT,       /* struct NAME: the fields say what crosses; the
+			       * struct itself is read and written */
+	PKR_ARG_U32,          /* fields only: a 32-bit number (a length) */
+	PKR_ARG_U64,          /* fields only: a 64-bit number (a length) */
+};
+
+/* A length: TERM [x SCALE] bytes. */
+enum pkr_len_kind {
+	PKR_LEN_CONST = 0,    /* value */
+	PKR_LEN_ARG,          /* argument `index` (0-based), `width` bytes of it */
+	PKR_LEN_DEREF,        /* the number at the address in argument `index` */
+	PKR_LEN_FIELD,        /* field `index` of the enclosing struct */
+};
+struct pkr_len {
+	enum pkr_len_kind kind;
+	unsigned index;
+	unsigned width;       /* 4 or 8 (ARG, DEREF; a FIELD's own width) */
+	uint64_t value;       /* CONST */
+	uint64_t scale;       /* element size, 1 for bytes */
+};
+
+struct pkr_struct_policy;
+struct pkr_arg {
+	enum pkr_arg_kind kind;
+	struct pkr_len len;                     /* IN, OUT, INOUT */
+	const struct pkr_struct_policy *st;     /* STRUCT */
+	bool end;                               /* STRUCT: the call ends its
+						 * life (forget its mirror) */
+	bool keep;                              /* IN/OUT/INOUT `keep`: the
+						 * library keeps the pointer for
+						 * later calls on the list's
+						 * struct; the copy lives as long
+						 * as that struct's mirror */
+};
+
+struct pkr_field {
+	const char *name;
+	uint64_t offset;
+	struct pkr_arg a;     /* U32/U64 (lengths), IN/OUT/INOUT, STRING, HANDLE */
+};
+
+struct pkr_struct_policy {
+	const char *name;
+	uint64_t size;
+	const struct pkr_field *fields;   /* in file order */
+	size_t nfields;
+	const char *file;
+	unsigned line;
+};
+
 struct pkr_func_policy {
 	const char *name;
 	struct pkr_retval ret;
 	const char *file;
 	unsigned line;
+	const struct pkr_arg *args;   /* NULL: no annotation list */
+	size_t nargs;                 /* <= PKR_MAX_ARGS */
+	unsigned max_stack_arg;       /* the highest stacked argument (7..10)
+				       * annotated or read for a length, else 0 */
 };
 
 struct pkr_domain_policy {
@@ -117,6 +191,8 @@ struct pkr_domain_policy {
 	struct pkr_retval fault_return;   /* domain default: -1, EFAULT */
 	const struct pkr_func_policy *functions;   /* in file order */
 	size_t nfunctions;
+	const struct pkr_struct_policy *structs;   /* `struct` lines, in file order */
+	size_t nstructs;
 };
 
 struct pkr_policy {

@@ -28,6 +28,8 @@ const char *const pkr_directive_names[D_COUNT] = {
 	[D_STACK_ARGS] = "stack-args",
 	[D_FAULT_RETURN] = "fault-return",
 	[D_FUNCTION] = "function",
+	[D_STRUCT] = "struct",
+	[D_FIELD] = "field",
 	[D_IF_NO_KEYS] = "if-no-keys",
 	[D_EXCEPTIONS] = "exceptions",
 };
@@ -207,6 +209,7 @@ void close_domain(struct parser *ps)
 
 	if (!b)
 		return;
+	close_structs(ps, b);
 	ps->cur = NULL;
 	/* Reported where the domain line stands among the messages; not
 	 * when a library line was there but wrong (it has its own error). */
@@ -648,14 +651,6 @@ static bool valid_function_name(const char *s, size_t n, size_t *extra)
 	return true;
 }
 
-static void annotations_error(struct parser *ps, const struct token *t, size_t at)
-{
-	struct token p = *t;
-
-	p.col += (unsigned)at;
-	tok_error(ps, &p, "argument annotations are not supported yet");
-}
-
 /* `function NAME [fault-return VALUE|void] [errno E]` */
 static void parse_function(struct parser *ps, struct linectx *lc)
 {
@@ -664,18 +659,22 @@ static void parse_function(struct parser *ps, struct linectx *lc)
 	struct pkr_retval r = { .set = false, .value = -1, .err = PKR_ERRNO_INHERIT };
 	struct token name, t;
 	const char *paren, *fname;
-	size_t extra, fnlen;
+	size_t extra, fnlen, nargs = 0;
+	unsigned max_stack = 0;
+	const struct pkr_arg *args = NULL;
 	struct hentry *e;
 
 	if (!need_arg(ps, lc, &name, "function name"))
 		return;
-	fname = name.s;
-	fnlen = name.len;
+	/* "f(in [4])": the list may touch the name. */
 	paren = memchr(name.s, '(', name.len);
 	if (paren) {
-		annotations_error(ps, &name, (size_t)(paren - name.s));
-		return;
+		lc->lx->pos = (size_t)(paren - lc->lx->buf);
+		name.len = (size_t)(paren - name.s);
+		lc->end = paren;
 	}
+	fname = name.s;
+	fnlen = name.len;
 	if (!valid_function_name(name.s, name.len, &extra)) {
 		tok_error(ps, &name, "invalid function name '%.*s' (expected a C identifier, "
 			  "optionally followed by @VERSION)", TOK(&name));
@@ -696,16 +695,16 @@ static void parse_function(struct parser *ps, struct linectx *lc)
 			  TOK(&name), b->d.name, e->file, e->line);
 		return;
 	}
+	if (paren || (lex_next_byte(lc->lx) == '(')) {
+		if (!parse_arg_list(ps, lc, &args, &nargs, &max_stack))
+			return;
+	}
 	switch (opt_arg(ps, lc, &t)) {
 	case LEX_ERROR:
 		return;
 	case LEX_EOL:
 		break;
 	case LEX_WORD:
-		if (t.s[0] == '(') {
-			annotations_error(ps, &t, 0);
-			return;
-		}
 		if (tok_is(&t, "errno")) {
 			tok_error(ps, &t, "'errno' without 'fault-return' (write "
 				  "'fault-return VALUE errno E')");
@@ -727,6 +726,7 @@ static void parse_function(struct parser *ps, struct linectx *lc)
 	b->funcs = pkr_vec_reserve(ps->arena, b->funcs, b->d.nfunctions, &b->funccap, sizeof *b->funcs);
 	b->funcs[b->d.nfunctions++] = (struct pkr_func_policy){
 		.name = e->key, .ret = r, .file = e->file, .line = e->line,
+		.args = args, .nargs = nargs, .max_stack_arg = max_stack,
 	};
 }
 
@@ -752,6 +752,8 @@ static const struct directive directives[D_COUNT] = {
 	[D_FUNCTION] = { parse_function, true, false },
 	[D_IF_NO_KEYS] = { parse_if_no_keys, true, true },
 	[D_EXCEPTIONS] = { parse_exceptions, true, true },
+	[D_STRUCT] = { parse_struct, true, false },
+	[D_FIELD] = { parse_field, true, false },
 };
 
 void parse_line(struct parser *ps, struct lexer *lx)

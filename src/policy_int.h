@@ -29,7 +29,7 @@ static_assert(PKR_SPELL_MAX == PKR_MAX_NAME, "suggestions compare whole names");
 enum directive_id {
 	D_INCLUDE, D_DOMAIN, D_LIBRARY, D_TRUSTED_MEMORY, D_ON_FAULT,
 	D_MAX_FAULTS, D_HEAP, D_STACK, D_STACK_ARGS, D_FAULT_RETURN,
-	D_FUNCTION, D_IF_NO_KEYS, D_EXCEPTIONS, D_COUNT
+	D_FUNCTION, D_IF_NO_KEYS, D_EXCEPTIONS, D_STRUCT, D_FIELD, D_COUNT
 };
 
 extern const char *const pkr_directive_names[D_COUNT];
@@ -51,6 +51,28 @@ struct token {
 
 enum lex_result { LEX_WORD, LEX_EOL, LEX_ERROR };
 
+/* A `struct` block being read, and a field length naming another field
+ * (resolved when the domain ends: fields may come in any order). */
+struct field_builder {
+	struct pkr_field f;
+	const char *len_field;          /* LEN names a field: its name ... */
+	size_t len_field_n;
+	struct pkr_src_pos len_pos;     /* ... and where it stands */
+};
+struct struct_builder {
+	struct pkr_struct_policy s;     /* fields filled when the domain ends */
+	struct field_builder *fields;
+	size_t nfields, fieldcap;
+	unsigned col;
+};
+/* A `struct NAME` in an annotation, resolved when the domain ends. */
+struct pending_ref {
+	const struct pkr_struct_policy **slot;
+	const char *name;
+	size_t n;
+	struct pkr_src_pos pos;
+};
+
 struct dom_builder {
 	struct pkr_domain_policy d;
 	size_t index;                   /* hash table space of its functions */
@@ -64,6 +86,11 @@ struct dom_builder {
 	size_t libcap, libposcap;
 	struct pkr_func_policy *funcs;
 	size_t funccap;
+	struct struct_builder *structs;   /* `struct` lines, in file order */
+	size_t nstructs, structcap;
+	struct struct_builder *cur_struct;   /* where `field` lines go */
+	struct pending_ref *refs;       /* `struct NAME` uses, checked at the end */
+	size_t nrefs, refcap;
 	struct {
 		const char *file;
 		unsigned line;
@@ -115,6 +142,9 @@ struct linectx {
 unsigned lex_col(const struct lexer *lx, size_t pos);
 bool lex_is_eol_cr(const struct lexer *lx, size_t pos);
 bool lex_is_blank(const struct lexer *lx, size_t pos);
+/* The next non-blank byte of the line (its position is left alone);
+ * 0 at the end of the line. */
+char lex_next_byte(const struct lexer *lx);
 /* Move to the start of the next line. */
 void lex_next_line(struct lexer *lx);
 /* Report an error; `at` is the index in diags->v where it goes (SIZE_MAX:
@@ -147,6 +177,17 @@ bool end_of_line(struct parser *ps, struct linectx *lc);
 void parse_line(struct parser *ps, struct lexer *lx);
 /* The current domain block ends: check it, keep it. */
 void close_domain(struct parser *ps);
+
+/* ---- policy_args.c ---- */
+/* After `function NAME`: an annotation list starting at lc->lx->pos (its
+ * '(' is the next non-blank byte).  Fills *args, *nargs; false after
+ * reporting an error. */
+bool parse_arg_list(struct parser *ps, struct linectx *lc, const struct pkr_arg **args,
+		    size_t *nargs, unsigned *max_stack);
+void parse_struct(struct parser *ps, struct linectx *lc);
+void parse_field(struct parser *ps, struct linectx *lc);
+/* The domain ends: resolve field and struct names, check sizes. */
+void close_structs(struct parser *ps, struct dom_builder *b);
 
 /* ---- policy.c ---- */
 /* `include FILE` */

@@ -112,6 +112,15 @@ lex_error(struct parser *ps, const struct lexer *lx, size_t pos, const char *fmt
 
 /* ---- the lexer proper ---- */
 
+char lex_next_byte(const struct lexer *lx)
+{
+	size_t p = lx->pos;
+
+	while (p < lx->len && lex_is_blank(lx, p))
+		p++;
+	return p < lx->len && lx->buf[p] != '\n' ? lx->buf[p] : 0;
+}
+
 /* The next token of the current line.  LEX_EOL at the end of the line or
  * at a comment (the line is not consumed); LEX_ERROR after reporting a bad
  * byte or an overlong token. */

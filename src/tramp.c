@@ -21,7 +21,8 @@
 
 static void put_stub(unsigned char *p, const struct pkr_fn *fn)
 {
-	uint64_t f = (uint64_t)(uintptr_t)fn, g = (uint64_t)(uintptr_t)&pkr_gate;
+	uint64_t f = (uint64_t)(uintptr_t)fn;
+	uint64_t g = (uint64_t)(uintptr_t)(fn->marshal ? &pkr_mgate : &pkr_gate);
 
 	memset(p, 0xcc, PKR_STUB_SIZE);
 	p[0] = 0x49; p[1] = 0xbb; memcpy(p + 2, &f, 8);

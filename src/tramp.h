@@ -30,6 +30,7 @@ int pkr_tramp_nokeys(void);
  * declared by their modules: pkr_gate_prepare (thread.h), and
  * pkr_gate_violation, pkr_fault_handler, pkr_signal_handler (fault.h). */
 void pkr_gate(void);
+void pkr_mgate(void);             /* annotated arguments first (marshal.h) */
 void pkr_gate_unwind(void);
 void pkr_gate_bad_fn(void);       /* traps: a descriptor not the shim's */
 void pkr_gate_bad_thread(void);   /* traps: thread state != GS anchor */

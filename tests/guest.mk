@@ -17,7 +17,7 @@
 # Every test that needs protection keys (need_pku).  A new one goes into
 # ISO_TESTS, FAULT_TESTS, BOUNDARY_TESTS, LIBC_TESTS or CORPUS_TESTS (or a new
 # list added here).
-KEY_TESTS = $(ISO_TESTS) $(FAULT_TESTS) $(BOUNDARY_TESTS) $(LIBC_TESTS) $(CORPUS_TESTS)
+KEY_TESTS = $(ISO_TESTS) $(FAULT_TESTS) $(BOUNDARY_TESTS) $(LIBC_TESTS) $(CORPUS_TESTS) $(ARGS_TESTS)
 
 # With keys, `make check` runs them natively; without (configure found
 # none, or PKREWIND_FORCE_GUEST=1), check-local runs them in a guest on

@@ -1,0 +1,493 @@
+/* marshal.c - copies of annotated arguments for the library, and back
+ * (marshal.h has the contract; man/pkrewind.policy.5, "ARGUMENTS", the
+ * language; libpkrewind(7) what the caller gets after a fault).
+ *
+ * Not async-signal-safe: the copies come from the domain's allocator
+ * through the gate (its heap lock).  Nothing here allocates from the
+ * program, prints through stdio, or takes a program lock; a refused call
+ * is reported through pkr_log (write(2)).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "log.h"
+#include "marshal.h"
+#include "thread.h"
+
+#define MAX_ITEMS   64            /* copies per call */
+#define MAX_COPY    (1ull << 30)  /* one copy: longer is a bad length */
+#define MIRRORS     64            /* live struct mirrors per domain */
+
+/* A struct argument's copy in the domain, kept from call to call for the
+ * same program address (a library may keep a pointer to it: zlib checks
+ * strm->state->strm == strm). */
+struct mirror {
+	uintptr_t prog;               /* 0: free slot */
+	const struct pkr_struct_policy *st;
+	void *dom;
+	uint64_t epoch;               /* the domain's reset count when made */
+	/* `keep` buffers given with this struct: the library may write them
+	 * in any later call on the struct (liblzma's lzma_index **).  Synced
+	 * both ways around each such call, only where a side changed. */
+	struct kept {
+		uintptr_t prog;       /* 0: unused */
+		size_t len;
+		unsigned char *dom;
+		unsigned char last[PKR_MAX_KEEP];   /* as last synced */
+	} kept[PKR_MAX_KEEPS];
+};
+static struct mirror mirrors[PKR_MAX_DOM][MIRRORS];
+
+/* One copy for this call. */
+struct item {
+	uintptr_t prog;               /* the program's buffer */
+	size_t len;
+	unsigned char *dom;           /* its copy in the scratch block */
+	bool back;                    /* copied back after the call (out, inout) */
+	bool zero;                    /* starts zeroed (out, in none mode) */
+	uint64_t *slot;               /* where the library finds the pointer */
+};
+
+struct call {
+	struct pkr_mregs *r;
+	struct pkr_domain *d;
+	const struct pkr_func_policy *fp;
+	bool none;                    /* trusted-memory none: reads copied too */
+	struct item it[MAX_ITEMS];
+	size_t nit;
+	size_t total;                 /* bytes of scratch */
+	struct {
+		struct mirror *m;
+		uintptr_t prog;
+		size_t first, n;      /* its fields' items */
+		bool end;
+	} st[PKR_MAX_ARGS];
+	size_t nst;
+};
+
+bool pkr_marshal_needed(const struct pkr_func_policy *fp, enum pkr_trust trust)
+{
+	if (!fp || !fp->args)
+		return false;
+	for (size_t i = 0; i < fp->nargs; i++)
+		if (fp->args[i].kind != PKR_ARG_VALUE &&
+		    (trust != PKR_TRUST_WRITE || fp->args[i].kind == PKR_ARG_HANDLE))
+			return true;
+	return false;
+}
+
+/* Is [a, a+len) memory of d's: its heap, or its namespace's objects? */
+static bool dom_owns(const struct pkr_domain *d, uintptr_t a, size_t len)
+{
+	uintptr_t h = (uintptr_t)d->heap_base;
+
+	if (a + len < a)
+		return false;
+	if (a >= h && a + len <= h + d->heap_size)
+		return true;
+	for (size_t i = 0; i < d->nobjs; i++)
+		if (a >= d->objs[i].lo && a + len <= d->objs[i].hi)
+			return true;
+	return false;
+}
+
+/* The call is not made: its fault-return, errno, and why. */
+static void refuse(struct call *c, int *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void refuse(struct call *c, int *err, const char *fmt, ...)
+{
+	const struct pkr_fn *fn = c->r->fn;
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	pkr_vfmt(why, sizeof why, fmt, ap);
+	va_end(ap);
+	__atomic_fetch_add(&c->d->faults, 1, __ATOMIC_RELAXED);
+	pkr_log(PKR_LOG_ERROR, "domain %s: call to %s refused: %s; returns %ld",
+		c->d->pol->name, fn->name, why, fn->fault_void ? 0L : (long)fn->fault_value);
+	c->r->ret_rax = fn->fault_void ? 0 : (uint64_t)fn->fault_value;
+	c->r->ret_rdx = 0;
+	memset(c->r->xmm[0], 0, sizeof c->r->xmm[0]);
+	if (fn->fault_errno >= 0)
+		*err = fn->fault_errno;
+}
+
+/* Argument i (0-based): a register, or a stacked word (its copy). */
+static uint64_t *argp(struct pkr_mregs *r, unsigned i)
+{
+	return i < 6 ? &r->a[i] : &r->sarg[i - 6];
+}
+
+static uint64_t read_width(uintptr_t p, unsigned width)
+{
+	uint32_t v32;
+	uint64_t v64;
+
+	if (width == 4) {
+		memcpy(&v32, (const void *)p, 4);
+		return v32;
+	}
+	memcpy(&v64, (const void *)p, 8);
+	return v64;
+}
+
+/* A length in bytes; false when it overflows or is absurd.  `base` is the
+ * struct (program's copy) a FIELD length is read from. */
+static bool len_value(const struct call *c, const struct pkr_len *l,
+		      const struct pkr_struct_policy *st, uintptr_t base, size_t *out)
+{
+	uint64_t v = 0;
+
+	switch (l->kind) {
+	case PKR_LEN_CONST:
+		v = l->value;
+		break;
+	case PKR_LEN_ARG:
+		v = *argp(c->r, l->index);
+		if (l->width == 4)
+			v = (uint32_t)v;
+		break;
+	case PKR_LEN_DEREF:
+		/* The program's own pointer, read with its rights: a bad one
+		 * is the program's crash, as it would be without us. */
+		v = *argp(c->r, l->index) ? read_width((uintptr_t)*argp(c->r, l->index), l->width) : 0;
+		break;
+	case PKR_LEN_FIELD:
+		v = read_width(base + st->fields[l->index].offset, l->width);
+		break;
+	}
+	if (l->scale > 1 && v > MAX_COPY / l->scale)
+		return false;
+	v *= l->scale;
+	if (v > MAX_COPY)
+		return false;
+	*out = (size_t)v;
+	return true;
+}
+
+static const char *kind_name(enum pkr_arg_kind k)
+{
+	static const char *const n[] = {
+		[PKR_ARG_VALUE] = "-", [PKR_ARG_IN] = "in", [PKR_ARG_OUT] = "out",
+		[PKR_ARG_INOUT] = "inout", [PKR_ARG_STRING] = "string",
+		[PKR_ARG_HANDLE] = "handle", [PKR_ARG_STRUCT] = "struct",
+		[PKR_ARG_U32] = "u32", [PKR_ARG_U64] = "u64",
+	};
+	return n[k];
+}
+
+static void *dom_malloc(struct pkr_domain *d, size_t n)
+{
+	return ((void *(*)(size_t))d->rt_malloc->stub)(n);
+}
+
+static void dom_free(struct pkr_domain *d, void *p)
+{
+	((void (*)(void *))d->rt_free->stub)(p);
+}
+
+/* A `keep` argument: its copy belongs to the call's (first) struct
+ * mirror, made once per program address. */
+static bool keep(struct call *c, int *err, const struct pkr_arg *a, uint64_t *slot,
+		 uintptr_t p, const char *what)
+{
+	struct mirror *m = c->nst ? c->st[0].m : NULL;
+	struct kept *k = NULL;
+	size_t len = (size_t)(a->len.value * a->len.scale);
+
+	if (!m) {
+		refuse(c, err, "%s (keep): no struct to keep it with (a NULL struct pointer)", what);
+		return false;
+	}
+	for (size_t i = 0; i < PKR_MAX_KEEPS && !k; i++)
+		if (m->kept[i].prog == p && m->kept[i].len == len)
+			k = &m->kept[i];
+	for (size_t i = 0; i < PKR_MAX_KEEPS && !k; i++)
+		if (!m->kept[i].prog) {
+			k = &m->kept[i];
+			k->dom = dom_malloc(c->d, len ? len : 1);
+			if (!k->dom) {
+				refuse(c, err, "%s (keep): the domain's heap is full", what);
+				return false;
+			}
+			k->prog = p;
+			k->len = len;
+			memcpy(k->dom, (const void *)p, len);
+			memcpy(k->last, (const void *)p, len);
+		}
+	if (!k) {
+		refuse(c, err, "%s (keep): more than %d kept buffers for one struct", what,
+		       PKR_MAX_KEEPS);
+		return false;
+	}
+	*slot = (uint64_t)(uintptr_t)k->dom;
+	return true;
+}
+
+/* Around a call on mirror m: the side that changed since the last sync
+ * wins.  `in`: program to copy (before the call), else back. */
+static void sync_kept(struct mirror *m, bool in)
+{
+	for (size_t i = 0; i < PKR_MAX_KEEPS; i++) {
+		struct kept *k = &m->kept[i];
+		unsigned char *from = in ? (unsigned char *)k->prog : k->dom;
+		unsigned char *to = in ? k->dom : (unsigned char *)k->prog;
+
+		if (!k->prog || !memcmp(from, k->last, k->len))
+			continue;
+		memcpy(to, from, k->len);
+		memcpy(k->last, from, k->len);
+	}
+}
+
+/* Plan the copy of one annotated pointer *slot (an argument register or
+ * a field of a mirror).  `what` names it for messages.  False: refused. */
+static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *slot,
+		 const struct pkr_struct_policy *st, uintptr_t base, const char *what)
+{
+	uintptr_t p = (uintptr_t)*slot;
+	struct item *it;
+	size_t len = 0;
+
+	switch (a->kind) {
+	case PKR_ARG_HANDLE:
+		if (p && !dom_owns(c->d, p, 1)) {
+			refuse(c, err, "%s (handle) 0x%lx is not the domain's memory", what,
+			       (unsigned long)p);
+			return false;
+		}
+		return true;
+	case PKR_ARG_IN:
+	case PKR_ARG_STRING:
+		if (!c->none)
+			return true;      /* read mode: the library reads it in place */
+		break;
+	case PKR_ARG_OUT:
+	case PKR_ARG_INOUT:
+		break;
+	default:
+		return true;
+	}
+	if (!p)
+		return true;
+	if (a->keep)
+		return keep(c, err, a, slot, p, what);
+	if (a->kind == PKR_ARG_STRING)
+		len = strlen((const char *)p) + 1;
+	else if (!len_value(c, &a->len, st, base, &len)) {
+		refuse(c, err, "%s (%s) has a length past %llu bytes", what, kind_name(a->kind),
+		       (unsigned long long)MAX_COPY);
+		return false;
+	}
+	if (len == 0)
+		return true;
+	if (c->nit == MAX_ITEMS) {
+		refuse(c, err, "more than %d buffers to copy", MAX_ITEMS);
+		return false;
+	}
+	it = &c->it[c->nit++];
+	it->prog = p;
+	it->len = len;
+	it->back = a->kind == PKR_ARG_OUT || a->kind == PKR_ARG_INOUT;
+	it->zero = a->kind == PKR_ARG_OUT && c->none;
+	it->slot = slot;
+	it->dom = (unsigned char *)(uintptr_t)c->total;   /* an offset until allocated */
+	c->total += (len + 15) & ~(size_t)15;
+	return true;
+}
+
+
+/* The mirror of the struct at program address p (made if new). */
+static struct mirror *mirror_of(struct call *c, const struct pkr_struct_policy *st, uintptr_t p)
+{
+	struct mirror *tab = mirrors[c->d->index], *free_slot = NULL;
+	uint64_t epoch = __atomic_load_n(&c->d->resets, __ATOMIC_RELAXED);
+
+	for (size_t i = 0; i < MIRRORS; i++) {
+		uintptr_t q = __atomic_load_n(&tab[i].prog, __ATOMIC_ACQUIRE);
+
+		if (q == p && tab[i].st == st) {
+			if (tab[i].epoch != epoch) {   /* its heap was reset */
+				tab[i].dom = dom_malloc(c->d, st->size);
+				tab[i].epoch = epoch;
+				for (size_t k = 0; k < PKR_MAX_KEEPS; k++)
+					tab[i].kept[k].prog = 0;
+			}
+			return tab[i].dom ? &tab[i] : NULL;
+		}
+		if (!q && !free_slot)
+			free_slot = &tab[i];
+	}
+	for (size_t i = 0; i < MIRRORS; i++) {
+		uintptr_t zero = 0;
+
+		if (__atomic_compare_exchange_n(&tab[i].prog, &zero, p, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED)) {
+			tab[i].st = st;
+			tab[i].epoch = epoch;
+			memset(tab[i].kept, 0, sizeof tab[i].kept);
+			tab[i].dom = dom_malloc(c->d, st->size);
+			if (!tab[i].dom) {
+				__atomic_store_n(&tab[i].prog, 0, __ATOMIC_RELEASE);
+				return NULL;
+			}
+			return &tab[i];
+		}
+	}
+	(void)free_slot;
+	return NULL;
+}
+
+static void mirror_forget(struct call *c, struct mirror *m)
+{
+	bool live = m->epoch == __atomic_load_n(&c->d->resets, __ATOMIC_RELAXED);
+
+	for (size_t i = 0; i < PKR_MAX_KEEPS; i++) {
+		if (m->kept[i].prog && live)
+			dom_free(c->d, m->kept[i].dom);
+		m->kept[i].prog = 0;
+	}
+	if (live)
+		dom_free(c->d, m->dom);
+	m->dom = NULL;
+	m->st = NULL;
+	__atomic_store_n(&m->prog, 0, __ATOMIC_RELEASE);
+}
+
+/* A struct argument: its mirror gets the program's bytes, then its
+ * fields are planned like arguments. */
+static bool plan_struct(struct call *c, int *err, const struct pkr_arg *a, size_t argi)
+{
+	const struct pkr_struct_policy *st = a->st;
+	uintptr_t p = (uintptr_t)*argp(c->r, (unsigned)argi);
+	struct mirror *m;
+	char what[96];
+
+	if (!p)
+		return true;
+	m = mirror_of(c, st, p);
+	if (!m) {
+		refuse(c, err, "argument %zu (struct %s): no room for its copy (at most %d "
+		       "live structs per domain, or the domain's heap is full)", argi + 1,
+		       st->name, MIRRORS);
+		return false;
+	}
+	memcpy(m->dom, (const void *)p, st->size);
+	c->st[c->nst].m = m;
+	c->st[c->nst].prog = p;
+	c->st[c->nst].first = c->nit;
+	c->st[c->nst].end = a->end;
+	for (size_t f = 0; f < st->nfields; f++) {
+		const struct pkr_field *fd = &st->fields[f];
+
+		if (fd->a.kind == PKR_ARG_U32 || fd->a.kind == PKR_ARG_U64)
+			continue;
+		pkr_fmt(what, sizeof what, "argument %zu field %s", argi + 1, fd->name);
+		if (!plan(c, err, &fd->a, (uint64_t *)((char *)m->dom + fd->offset), st, p, what))
+			return false;
+	}
+	c->st[c->nst].n = c->nit - c->st[c->nst].first;
+	c->nst++;
+	*argp(c->r, (unsigned)argi) = (uint64_t)(uintptr_t)m->dom;
+	return true;
+}
+
+void pkr_marshal_call(struct pkr_mregs *r)
+{
+	struct call c = { .r = r, .d = r->fn->dom, .fp = r->fn->marshal };
+	int err = errno;
+	const struct pkr_thread *t;
+	uint64_t rewinds, resets;
+	void *scratch = NULL;
+	bool write = c.d->pol->trust == PKR_TRUST_WRITE;
+	char what[32];
+
+	c.none = c.d->pol->trust == PKR_TRUST_NONE;
+	r->nsarg = 0;
+	/* Stacked arguments that may be replaced: within the window the gate
+	 * copies (the policy parser checked stack-args). */
+	if (c.fp->max_stack_arg > 6) {
+		r->nsarg = c.fp->max_stack_arg - 6;
+		memcpy(r->sarg, (const void *)r->stack, r->nsarg * 8);
+	}
+	/* Structs first: `keep` buffers belong to the first one. */
+	for (size_t i = 0; i < c.fp->nargs && !write; i++)
+		if (c.fp->args[i].kind == PKR_ARG_STRUCT && !plan_struct(&c, &err, &c.fp->args[i], i))
+			goto out;
+	for (size_t i = 0; i < c.fp->nargs; i++) {
+		const struct pkr_arg *a = &c.fp->args[i];
+
+		pkr_fmt(what, sizeof what, "argument %zu", i + 1);
+		if ((write && a->kind != PKR_ARG_HANDLE) || a->kind == PKR_ARG_STRUCT)
+			continue;
+		if (!plan(&c, &err, a, argp(r, (unsigned)i), NULL, 0, what))
+			goto out;
+	}
+	for (size_t s = 0; s < c.nst; s++)
+		sync_kept(c.st[s].m, true);
+	if (c.total) {
+		scratch = dom_malloc(c.d, c.total);
+		if (!scratch) {
+			refuse(&c, &err, "cannot allocate %zu bytes in the domain's heap for "
+			       "the copies of its arguments", c.total);
+			goto out;
+		}
+		for (size_t i = 0; i < c.nit; i++) {
+			struct item *it = &c.it[i];
+
+			it->dom = (unsigned char *)scratch + (uintptr_t)it->dom;
+			/* An out buffer starts as the program's in read mode
+			 * (the library may read it anyway), zeroed in none mode
+			 * (it may not). */
+			if (it->zero)
+				memset(it->dom, 0, it->len);
+			else
+				memcpy(it->dom, (const void *)it->prog, it->len);
+			*it->slot = (uint64_t)(uintptr_t)it->dom;
+		}
+	}
+
+	t = pkr_tls_thread;
+	rewinds = t ? t->rewinds : 0;
+	resets = __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED);
+	errno = err;
+	pkr_marshal_invoke(r);
+	err = errno;
+	t = pkr_tls_thread;
+	if (t && t->rewinds != rewinds)
+		goto done;         /* rewound: the program's memory stays as it was */
+
+	for (size_t i = 0; i < c.nit; i++)
+		if (c.it[i].back)
+			memcpy((void *)c.it[i].prog, c.it[i].dom, c.it[i].len);
+	for (size_t s = 0; s < c.nst; s++) {
+		struct mirror *m = c.st[s].m;
+		unsigned char *prog = (unsigned char *)c.st[s].prog;
+
+		sync_kept(m, false);
+		memcpy(prog, m->dom, m->st->size);
+		/* Pointers into a copy become pointers into the original. */
+		for (size_t i = c.st[s].first; i < c.st[s].first + c.st[s].n; i++) {
+			const struct item *it = &c.it[i];
+			uintptr_t v = (uintptr_t)*it->slot;
+			size_t off = (size_t)((unsigned char *)it->slot - (unsigned char *)m->dom);
+
+			if (v >= (uintptr_t)it->dom && v <= (uintptr_t)it->dom + it->len)
+				v = it->prog + (v - (uintptr_t)it->dom);
+			memcpy(prog + off, &v, sizeof v);
+		}
+		if (c.st[s].end)
+			mirror_forget(&c, m);
+	}
+done:
+	if (scratch && __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED) == resets)
+		dom_free(c.d, scratch);
+	errno = err;
+	return;
+out:
+	errno = err;
+}
