@@ -13,6 +13,7 @@ EXTRA_DIST += man/lint.sh
 dist_pkgdata_DATA += \
 	policy/liblzma.policy \
 	policy/libbz2.policy \
+	policy/libz.policy \
 	policy/brotli.policy \
 	policy/libsodium.policy
 

@@ -66,6 +66,12 @@
 #define PKR_FR_ARGS      104
 #define PKR_FR_LOCALS     48   /* bytes below the six pushed registers */
 
+/* struct pkr_cb: one callback slot (tramp.c, read by gate.S) */
+#define PKR_CB_TARGET      0
+#define PKR_CB_DOM         8
+#define PKR_CB_SHIFT       4   /* sizeof(struct pkr_cb) == 16 */
+#define PKR_MAX_CB      1024   /* distinct (domain, program function) pairs */
+
 #define PKR_MAX_DOM 16
 #define PKR_MAX_LIBS PKR_MAX_LIBRARIES  /* libraries of one domain */
 #define PKR_PROG_PKRU 0      /* the program's PKRU: every key accessible */

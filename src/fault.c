@@ -291,10 +291,13 @@ static void not_ours(int sig, siginfo_t *si, void *uc)
 	struct sigaction dfl;
 	uintptr_t pc = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
 
-	if (pc == (uintptr_t)&pkr_gate_bad_fn || pc == (uintptr_t)&pkr_gate_bad_thread)
+	if (pc == (uintptr_t)&pkr_gate_bad_fn || pc == (uintptr_t)&pkr_gate_bad_thread ||
+	    pc == (uintptr_t)&pkr_cb_bad)
 		pkr_log(PKR_LOG_ERROR, "gate: %s in the program: stopping",
 			pc == (uintptr_t)&pkr_gate_bad_fn
 			? "called with a descriptor that is not one of the shim's"
+			: pc == (uintptr_t)&pkr_cb_bad
+			? "a callback stub entered outside a domain call"
 			: "the thread state does not match the shim's anchor");
 	else if (program_handles(sig)) {
 		call_program_handler(sig, si, uc);
@@ -388,6 +391,9 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	if (pc == (uintptr_t)&pkr_gate_bad_fn)
 		pkr_log(PKR_LOG_ERROR, "domain %s called the gate with a forged descriptor "
 			"(not one of the shim's): refused", d->pol->name);
+	else if (pc == (uintptr_t)&pkr_cb_bad)
+		pkr_log(PKR_LOG_ERROR, "domain %s entered a callback stub that is not one of "
+			"its own (or from a call another domain made): refused", d->pol->name);
 	else if (pc == (uintptr_t)&pkr_gate_bad_thread)
 		pkr_log(PKR_LOG_ERROR, "domain %s overwrote the thread state in its thread "
 			"block (it no longer matches the shim's anchor): refused", d->pol->name);

@@ -55,6 +55,16 @@
 	.popsection
 	.endm
 
+/* rdpkru into %eax (clobbers %edx; %ecx must be 0), listed with the
+ * wrpkru sites: without keys it is overwritten with xor %eax,%eax. */
+	.macro	rdpkru_site
+.Lrdpkru\@:
+	rdpkru
+	.pushsection pkr_wrpkru_sites, "aw"
+	.quad	.Lrdpkru\@
+	.popsection
+	.endm
+
 /* The only two ways the gate writes PKRU.  Both clobber %eax, %ecx, %edx.
  *
  * wrpkru_program: the program's rights (PKR_PROG_PKRU, a constant),
@@ -519,6 +529,138 @@ pkr_gate_pkru_mismatch:
 	call	pkr_gate_violation
 	ud2
 	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
+
+/* A callback (tramp.h): the library calls a stub the shim gave it for a
+ * program function; the stub jumps here with %r11d = its slot, the
+ * arguments live, the domain's rights, stack and thread pointer, and the
+ * library's return address at (%rsp).
+ *
+ * The program's rights first (checked).  Then only key-0 memory decides:
+ * the thread state from the GS anchor, the running domain from it, the
+ * slot checked against the table's bounds and owner (else the trap
+ * pkr_cb_bad, rewound as the domain's fault), and the program's stack
+ * below the record of the call that entered the domain (t->top), which
+ * must have come from the program.  While the function runs, the thread
+ * is the program's (t->cur = NULL: a fault in it is the program's own), a
+ * call from it into the same domain starts below the library's frames
+ * (td->sp lowered), and %fs is the real thread pointer.  Then all of it
+ * back, the domain's rights last.  Register arguments only: stacked
+ * arguments are not copied (a callback taking more than six integer
+ * arguments sees the program's stack).  %rax, %rdx, %xmm0 and %xmm1 come
+ * back as the function left them.  A stub called with the program's
+ * rights (PKRU 0: the library handed the pointer back and the program
+ * calls it) jumps straight to the function. */
+	.globl	pkr_cb_entry
+	.hidden	pkr_cb_entry
+	.type	pkr_cb_entry, @function
+	.p2align 4
+pkr_cb_entry:
+	push	%rcx			/* on the caller's stack: what rdpkru */
+	push	%rdx			/* and wrpkru clobber */
+	push	%rax
+	cmp	$PKR_MAX_CB, %r11d
+	jae	pkr_cb_bad
+	/* Called with the program's rights (PKRU 0: the program calls a
+	 * function pointer the library handed back)?  Then it is just the
+	 * function.  Without keys every caller is (the rdpkru becomes a
+	 * zeroing of %eax).  Nothing of key 0 is read before this: a none
+	 * mode library may not. */
+	xor	%ecx, %ecx
+	rdpkru_site
+	test	%eax, %eax
+	jz	.Lcb_direct
+	wrpkru_program
+	mov	%gs:PKR_T_SELF, %r10
+	test	%r10, %r10
+	jz	pkr_cb_bad
+	cmp	PKR_T_SELF(%r10), %r10
+	jne	pkr_cb_bad
+	mov	PKR_T_CUR(%r10), %rax		/* the running domain */
+	test	%rax, %rax
+	jz	pkr_cb_bad
+	mov	%r11d, %r11d
+	shl	$PKR_CB_SHIFT, %r11
+	lea	pkr_cbs(%rip), %rcx
+	add	%rcx, %r11			/* the slot */
+	cmp	PKR_CB_DOM(%r11), %rax
+	jne	pkr_cb_bad
+	mov	PKR_T_TOP(%r10), %rcx		/* the call's record */
+	test	%rcx, %rcx
+	jz	pkr_cb_bad
+	cmpq	$0, PKR_FR_PREV_DOM(%rcx)
+	jne	pkr_cb_bad			/* entered from another domain */
+	/* Onto the program's stack, below the record. */
+	lea	-64(%rcx), %rdx
+	and	$-16, %rdx
+	xchg	%rsp, %rdx			/* %rdx: the library's %rsp */
+	push	%rdx
+	push	%rbx
+	push	%r12
+	push	%r13
+	mov	%r10, %rbx			/* thread state */
+	mov	%rdx, %r12			/* the library's %rsp */
+	mov	%rax, %r13			/* the domain */
+	mov	PKR_DOM_INDEX(%r13), %eax
+	shl	$PKR_TDOM_SHIFT, %rax
+	lea	PKR_T_DOMS(%rbx,%rax), %rax	/* this thread's slot of the domain */
+	push	PKR_TDOM_SP(%rax)
+	lea	-128(%r12), %rcx		/* below the library's red zone */
+	and	$-16, %rcx
+	mov	%rcx, PKR_TDOM_SP(%rax)
+	movq	$0, PKR_T_CUR(%rbx)
+	cmpq	$0, PKR_DOM_SHADOW(%r13)
+	je	1f
+	mov	PKR_T_TP(%rbx), %rcx
+	setfs	%rcx
+1:	mov	PKR_CB_TARGET(%r11), %r11
+	mov	(%r12), %rax
+	mov	8(%r12), %rdx
+	mov	16(%r12), %rcx
+	sub	$8, %rsp			/* 5 pushes: 16-byte aligned at the call */
+	call	*%r11
+	add	$8, %rsp
+	mov	%rax, %r8
+	mov	%rdx, %r9
+	pop	%rcx				/* td->sp as it was */
+	mov	PKR_DOM_INDEX(%r13), %r11d
+	shl	$PKR_TDOM_SHIFT, %r11
+	mov	%rcx, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r11)
+	mov	%r13, PKR_T_CUR(%rbx)
+	cmpq	$0, PKR_DOM_SHADOW(%r13)
+	je	2f
+	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %rcx
+	setfs	%rcx
+2:	mov	%r13, %r10
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rsp				/* the library's stack */
+	add	$24, %rsp			/* the three saved registers */
+	wrpkru_domain %r10
+	mov	%r8, %rax
+	mov	%r9, %rdx
+	ret
+
+.Lcb_direct:
+	mov	%r11d, %r11d
+	shl	$PKR_CB_SHIFT, %r11
+	lea	pkr_cbs(%rip), %rax
+	mov	PKR_CB_TARGET(%rax,%r11), %r11
+	pop	%rax
+	pop	%rdx
+	pop	%rcx
+	jmp	*%r11
+	.size	pkr_cb_entry, .-pkr_cb_entry
+
+/* A callback slot that is not the running domain's, or no domain call on
+ * this thread: trap; the fault handler reports it and rewinds the
+ * domain's call (fault.c). */
+	.globl	pkr_cb_bad
+	.hidden	pkr_cb_bad
+	.type	pkr_cb_bad, @function
+pkr_cb_bad:
+	ud2
+	.size	pkr_cb_bad, .-pkr_cb_bad
 
 /* The reverse gate (service.h): the runtime, running with its domain's
  * rights, asks the program's side for exit, fork or a longjmp out.  The

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "marshal.h"
 #include "thread.h"
+#include "tramp.h"
 
 #define MAX_ITEMS   64            /* copies per call */
 #define MAX_COPY    (1ull << 30)  /* one copy: longer is a bad length */
@@ -48,6 +49,7 @@ struct item {
 	unsigned char *dom;           /* its copy in the scratch block */
 	bool back;                    /* copied back after the call (out, inout) */
 	bool zero;                    /* starts zeroed (out, in none mode) */
+	void *cb;                     /* a callback's stub: no bytes */
 	uint64_t *slot;               /* where the library finds the pointer */
 };
 
@@ -72,10 +74,17 @@ bool pkr_marshal_needed(const struct pkr_func_policy *fp, enum pkr_trust trust)
 {
 	if (!fp || !fp->args)
 		return false;
-	for (size_t i = 0; i < fp->nargs; i++)
-		if (fp->args[i].kind != PKR_ARG_VALUE &&
-		    (trust != PKR_TRUST_WRITE || fp->args[i].kind == PKR_ARG_HANDLE))
+	for (size_t i = 0; i < fp->nargs; i++) {
+		const struct pkr_arg *a = &fp->args[i];
+
+		if (a->kind == PKR_ARG_VALUE)
+			continue;
+		/* Write mode: no copies, no struct mirrors; handles
+		 * checked and callbacks gated. */
+		if (trust != PKR_TRUST_WRITE || a->kind == PKR_ARG_HANDLE ||
+		    a->kind == PKR_ARG_CALLBACK)
 			return true;
+	}
 	return false;
 }
 
@@ -175,6 +184,7 @@ static const char *kind_name(enum pkr_arg_kind k)
 		[PKR_ARG_VALUE] = "-", [PKR_ARG_IN] = "in", [PKR_ARG_OUT] = "out",
 		[PKR_ARG_INOUT] = "inout", [PKR_ARG_STRING] = "string",
 		[PKR_ARG_HANDLE] = "handle", [PKR_ARG_STRUCT] = "struct",
+		[PKR_ARG_CALLBACK] = "callback",
 		[PKR_ARG_U32] = "u32", [PKR_ARG_U64] = "u64",
 	};
 	return n[k];
@@ -244,6 +254,35 @@ static void sync_kept(struct mirror *m, bool in)
 	}
 }
 
+/* A program function: the library gets its reverse gate.  NULL stays
+ * NULL, and a function of the domain's own (the library's default handler
+ * handed back) stays itself.  As an item without bytes, so that a struct
+ * field gets the program's pointer back after the call. */
+static bool callback(struct call *c, int *err, uint64_t *slot, uintptr_t p, const char *what)
+{
+	void *stub;
+	struct item *it;
+
+	if (!p || dom_owns(c->d, p, 1) || pkr_tramp_callback_target((void *)p))
+		return true;
+	stub = pkr_tramp_callback(c->d, (void *)p);
+	if (!stub) {
+		refuse(c, err, "%s (callback): no callback slot left (at most %d)", what, PKR_MAX_CB);
+		return false;
+	}
+	if (c->nit == MAX_ITEMS) {
+		refuse(c, err, "more than %d buffers to copy", MAX_ITEMS);
+		return false;
+	}
+	it = &c->it[c->nit++];
+	memset(it, 0, sizeof *it);
+	it->prog = p;
+	it->slot = slot;
+	it->cb = stub;
+	*slot = (uint64_t)(uintptr_t)stub;
+	return true;
+}
+
 /* Plan the copy of one annotated pointer *slot (an argument register or
  * a field of a mirror).  `what` names it for messages.  False: refused. */
 static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *slot,
@@ -261,6 +300,8 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 			return false;
 		}
 		return true;
+	case PKR_ARG_CALLBACK:
+		return callback(c, err, slot, p, what);
 	case PKR_ARG_IN:
 	case PKR_ARG_STRING:
 		if (!c->none)
@@ -422,7 +463,8 @@ void pkr_marshal_call(struct pkr_mregs *r)
 		const struct pkr_arg *a = &c.fp->args[i];
 
 		pkr_fmt(what, sizeof what, "argument %zu", i + 1);
-		if ((write && a->kind != PKR_ARG_HANDLE) || a->kind == PKR_ARG_STRUCT)
+		if ((write && a->kind != PKR_ARG_HANDLE && a->kind != PKR_ARG_CALLBACK) ||
+		    a->kind == PKR_ARG_STRUCT)
 			continue;
 		if (!plan(&c, &err, a, argp(r, (unsigned)i), NULL, 0, what))
 			goto out;
@@ -439,6 +481,10 @@ void pkr_marshal_call(struct pkr_mregs *r)
 		for (size_t i = 0; i < c.nit; i++) {
 			struct item *it = &c.it[i];
 
+			if (it->cb) {
+				it->dom = it->cb;
+				continue;
+			}
 			it->dom = (unsigned char *)scratch + (uintptr_t)it->dom;
 			/* An out buffer starts as the program's in read mode
 			 * (the library may read it anyway), zeroed in none mode
@@ -461,25 +507,31 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	if (t && t->rewinds != rewinds)
 		goto done;         /* rewound: the program's memory stays as it was */
 
-	for (size_t i = 0; i < c.nit; i++)
-		if (c.it[i].back)
+	for (size_t i = 0; i < c.nit; i++) {
+		if (c.it[i].cb)
+			c.it[i].dom = c.it[i].cb;   /* (no scratch: not set above) */
+		else if (c.it[i].back)
 			memcpy((void *)c.it[i].prog, c.it[i].dom, c.it[i].len);
+	}
 	for (size_t s = 0; s < c.nst; s++) {
 		struct mirror *m = c.st[s].m;
 		unsigned char *prog = (unsigned char *)c.st[s].prog;
 
 		sync_kept(m, false);
-		memcpy(prog, m->dom, m->st->size);
-		/* Pointers into a copy become pointers into the original. */
+		/* Pointers into a copy become pointers into the original (in
+		 * the mirror: the next call copies the program's bytes in
+		 * again), then the struct is written back only if the call
+		 * changed it: a struct the library only reads may be in
+		 * read-only memory. */
 		for (size_t i = c.st[s].first; i < c.st[s].first + c.st[s].n; i++) {
 			const struct item *it = &c.it[i];
 			uintptr_t v = (uintptr_t)*it->slot;
-			size_t off = (size_t)((unsigned char *)it->slot - (unsigned char *)m->dom);
 
 			if (v >= (uintptr_t)it->dom && v <= (uintptr_t)it->dom + it->len)
-				v = it->prog + (v - (uintptr_t)it->dom);
-			memcpy(prog + off, &v, sizeof v);
+				*it->slot = (uint64_t)(it->prog + (v - (uintptr_t)it->dom));
 		}
+		if (memcmp(prog, m->dom, m->st->size) != 0)
+			memcpy(prog, m->dom, m->st->size);
 		if (c.st[s].end)
 			mirror_forget(&c, m);
 	}

@@ -4,12 +4,12 @@
  *
  *   function NAME (ARG, ARG, ...) [fault-return ...]
  *   ARG   := - | in [LEN] [keep] | out [LEN] [keep] | inout [LEN] [keep]
- *          | string | handle | struct NAME [end]
+ *          | string | handle | callback | struct NAME [end]
  *   LEN   := TERM [x SIZE]
  *   TERM  := NUMBER | argN[.u32] | *argN[.u32] | FIELD (in a struct)
  *   struct NAME size SIZE
  *   field NAME OFFSET (u32 | u64 | in [LEN] | out [LEN] | inout [LEN]
- *                      | string | handle)
+ *                      | string | handle | callback)
  *
  * The list is read from the raw line by a small scanner of its own
  * (brackets and commas need not be separated by blanks); every error
@@ -258,10 +258,10 @@ static bool sc_len(struct scan *sc, struct field_builder *fb, struct pkr_len *l)
 }
 
 static const char *const arg_words[] = {
-	"in", "out", "inout", "string", "handle", "struct",
+	"in", "out", "inout", "string", "handle", "struct", "callback",
 };
 static const char *const field_words[] = {
-	"in", "out", "inout", "string", "handle", "u32", "u64",
+	"in", "out", "inout", "string", "handle", "callback", "u32", "u64",
 };
 
 static void remember_ref(struct parser *ps, const struct pkr_struct_policy **slot,
@@ -289,8 +289,8 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 	at = sc->p;
 	n = sc_ident(sc, &s);
 	if (n == 0) {
-		sc_expected(sc, sc->in_struct ? "a field kind (u32, u64, in, out, inout, string, handle)"
-					      : "an argument (-, in, out, inout, string, handle, struct)");
+		sc_expected(sc, sc->in_struct ? "a field kind (u32, u64, in, out, inout, string, handle, callback)"
+					      : "an argument (-, in, out, inout, string, handle, struct, callback)");
 		return false;
 	}
 	if (word_is(s, n, "in") || word_is(s, n, "out") || word_is(s, n, "inout")) {
@@ -323,6 +323,10 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 	}
 	if (word_is(s, n, "handle")) {
 		a->kind = PKR_ARG_HANDLE;
+		return true;
+	}
+	if (word_is(s, n, "callback")) {
+		a->kind = PKR_ARG_CALLBACK;
 		return true;
 	}
 	if (sc->in_struct && (word_is(s, n, "u32") || word_is(s, n, "u64"))) {
@@ -362,7 +366,7 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 		size_t nkw = sc->in_struct ? COUNT(field_words) : COUNT(arg_words);
 		const char *sug = pkr_suggest(s, n, kw, nkw);
 
-		if (word_is(s, n, "callback") || word_is(s, n, "sret"))
+		if (word_is(s, n, "sret"))
 			sc_error(sc, at, "'%.*s' annotations are not supported yet", (int)n, s);
 		else if (sug)
 			sc_error(sc, at, "unknown annotation '%.*s' (did you mean '%s'?)", (int)n, s, sug);

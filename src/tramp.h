@@ -19,6 +19,25 @@
 /* Give each of fns[0..n) a stub (fn->stub).  Returns 0 or -1 (errno). */
 int pkr_tramp_build(struct pkr_fn *fns, size_t n);
 
+/* Callbacks (reverse gates).  A program function the library is handed
+ * (an argument or field annotated `callback`) is replaced by a stub that
+ * enters pkr_cb_entry (gate.S) with its slot number: the program's
+ * rights, the program's stack below the current call's record, the real
+ * thread pointer, the domain marked inactive (a fault in the function is
+ * the program's own), then back into the domain.  Slots are key-0
+ * memory: {target, domain}; the entry accepts a slot only for the domain
+ * running on the thread.  The stub for (d, target), made once (a mutex;
+ * not from a signal handler); NULL when all PKR_MAX_CB slots are taken or
+ * the stubs cannot be mapped. */
+struct pkr_cb {
+	void *target;
+	struct pkr_domain *dom;
+};
+extern struct pkr_cb pkr_cbs[PKR_MAX_CB];
+void *pkr_tramp_callback(struct pkr_domain *d, void *target);
+/* The target of a callback stub, or NULL if p is none. */
+void *pkr_tramp_callback_target(const void *p);
+
 /* Without protection keys (pkr_nokeys): overwrite every wrpkru of the
  * gate and the handler entries (listed in the section pkr_wrpkru_sites
  * by gate.S) with a three-byte no-op.  Start-up only, before any domain
@@ -34,6 +53,8 @@ void pkr_mgate(void);             /* annotated arguments first (marshal.h) */
 void pkr_gate_unwind(void);
 void pkr_gate_bad_fn(void);       /* traps: a descriptor not the shim's */
 void pkr_gate_bad_thread(void);   /* traps: thread state != GS anchor */
+void pkr_cb_entry(void);          /* callbacks: %r11d = slot */
+void pkr_cb_bad(void);            /* traps: a slot not the running domain's */
 /* Signal handler entries: take the program's PKRU, then the C handler. */
 void pkr_fault_entry(int, siginfo_t *, void *);
 void pkr_signal_entry(int, siginfo_t *, void *);

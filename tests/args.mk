@@ -20,11 +20,12 @@ ARGS_TESTS = \
 	tests/args/annotate.sh \
 	tests/args/shipped.sh
 
-EXTRA_DIST += $(ARGS_TESTS) \
+EXTRA_DIST += $(ARGS_TESTS) tests/args/gitwork \
 	tests/data/args/ann-read.policy \
 	tests/data/args/ann-none.policy \
 	tests/data/args/ann-write.policy \
-	tests/data/args/ann-bare.policy
+	tests/data/args/ann-bare.policy \
+	tests/data/args/ann-nokeys.policy
 
 check-args:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(ARGS_TESTS)'

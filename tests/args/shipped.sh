@@ -1,20 +1,23 @@
 #!/bin/sh
-# shipped: the shipped liblzma and libbz2 policies are read mode with
+# shipped: the shipped liblzma, libbz2 and libz policies are read mode with
 # argument annotations (issue 11), and real, unmodified xz and bzip2 run
 # under them unchanged: every run's output and status byte-identical to
 # the plain run, and no fault and no refused call.  Covers xz -6, -9,
 # -T2 (liblzma's own threads), decompression of two concatenated
 # streams, -t, and -l / -lvv (the index decoder, which keeps a pointer
 # to the caller's lzma_index * across calls: `keep`); bzip2 -9, -1, -d,
-# -t, -s.
+# -t, -s; git (zlib, tests/args/gitwork: loose objects, an aggressive
+# gc with threaded pack-objects, fsck, log --stat, a tar.gz archive with
+# zlib's gzip header) in a scratch repository.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
 need_pku
 need_prog xz
 need_prog bzip2
+need_prog git
 need_shim
 
-for p in liblzma libbz2; do
+for p in liblzma libbz2 libz; do
 	grep -q '^[[:space:]]*trusted-memory[[:space:]][[:space:]]*read' "$top_srcdir/policy/$p.policy" ||
 		fail "policy/$p.policy is not in trusted-memory read mode"
 done
@@ -57,4 +60,22 @@ same libbz2 bzip2 -1 -c
 same libbz2 bzip2 -d -c "$tmp/data.bz2"
 same libbz2 bzip2 -t "$tmp/data.bz2"
 same libbz2 bzip2 -s -d -c "$tmp/data.bz2"
+say "git under policy/libz.policy (read mode)"
+export top_srcdir
+plain sh "$top_srcdir/tests/args/gitwork" "$tmp/g1" >"$tmp/want" 2>"$tmp/want.err"
+test $st -eq 0 || { show "$tmp/want.err" stderr; hard_error "the git workload failed without the shim"; }
+shim "$top_srcdir/policy/libz.policy" sh "$top_srcdir/tests/args/gitwork" "$tmp/g2" \
+	>"$tmp/out" 2>"$tmp/err"
+test $st -eq 0 || { show "$tmp/err" stderr; fail "git workload: $(describe_status) under the shim"; }
+cmp -s "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" | head -20; show "$tmp/err" stderr;
+	fail "git workload: output differs from the plain run"; }
+if grep -q 'fault in domain\|refused\|error' "$tmp/err"; then
+	show "$tmp/err" stderr; fail "git workload: faults or errors under the shim"
+fi
+# zlib was used, through the gate: one process's stats.
+extra_env=PKREWIND_STATS=1 shim "$top_srcdir/policy/libz.policy" git -C "$tmp/g2" fsck --full \
+	>"$tmp/out" 2>"$tmp/err"
+extra_env=
+test $st -eq 0 || { show "$tmp/err" stderr; fail "git fsck: $(describe_status) under the shim"; }
+need_calls "$tmp/err" inflateInit_ inflate inflateEnd
 say "PASS"

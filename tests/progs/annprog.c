@@ -2,6 +2,11 @@
  *
  *   annprog calls     every function called correctly; the output is the
  *                     same with and without the shim
+ *   annprog callbacks program functions the library calls (arguments, a
+ *                     struct field, one handed back), which write the
+ *                     program's memory and call into the library again
+ *   annprog cbcrash   a program callback with a NULL dereference
+ *   annprog forgecb   the library calls a callback stub not its own
  *   annprog forge     a handle that points at the program's own memory
  *   annprog overrun   a library that writes 12 bytes past the buffer
  *   annprog huge      a length of 2^40 bytes for a 16-byte buffer
@@ -13,6 +18,60 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pkrann.h"
+
+/* Callbacks write the program's memory and call back into the library. */
+struct tally {
+	long seen;
+	size_t lens;
+	char log[256];
+};
+
+static long count_cb(int x, void *ctx)
+{
+	struct tally *t = ctx;
+
+	t->seen += x;
+	t->lens += pkrann_len("nested call");     /* into the library again */
+	return 2L * x;
+}
+
+static void log_cb(const char *msg, void *ctx)
+{
+	struct tally *t = ctx;
+	size_t n = strlen(t->log);
+
+	snprintf(t->log + n, sizeof t->log - n, "%s%s", n ? "; " : "", msg);
+}
+
+static long crash_cb(int x, void *ctx)
+{
+	(void)ctx;
+	if (x == 3)
+		*(volatile int *)0 = x;              /* the program's own bug */
+	return x;
+}
+
+static int callbacks(void)
+{
+	int v[4] = { 1, 2, 3, 4 };
+	struct tally t = { 0 };
+	struct pkrann_ops ops = { log_cb, &t };
+	long (*back)(int, void *);
+	long r;
+	int n;
+
+	r = pkrann_each(v, 4, count_cb, &t);
+	printf("each: %ld seen %ld lens %zu\n", r, t.seen, t.lens);
+	n = pkrann_run(&ops, 3);
+	printf("run: %d [%s]\n", n, t.log);
+	printf("ops after: %s %s\n", ops.log == log_cb ? "log_cb" : "changed",
+	       ops.ctx == &t ? "ctx" : "changed");
+	pkrann_set(count_cb);
+	back = pkrann_get();
+	r = back(5, &t);
+	printf("handed back: %ld seen %ld\n", r, t.seen);
+	return 0;
+}
 
 static int calls(void)
 {
@@ -82,6 +141,21 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(what, "calls"))
 		return calls();
+	if (!strcmp(what, "callbacks"))
+		return callbacks();
+	if (!strcmp(what, "cbcrash")) {
+		int v[4] = { 1, 2, 3, 4 };
+
+		printf("cbcrash: %ld\n", pkrann_each(v, 4, crash_cb, NULL));
+		return 0;
+	}
+	if (!strcmp(what, "forgecb")) {
+		/* Under the shim only: without it the library jumps into
+		 * nothing. */
+		long r = pkrann_forgecb(count_cb);
+		printf("forgecb: returned %ld\n", r);
+		return 0;
+	}
 	if (!strcmp(what, "forge")) {
 		/* Looks like a pkrann_ctx; the library would bump `uses`. */
 		int victim[2] = { 100, 0 };
