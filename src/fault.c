@@ -200,9 +200,18 @@ static bool set_frame_pkru(ucontext_t *uc, uint32_t pkru)
 
 /* The outermost handler of a thread whose altstack was set up inside a
  * handler: its sigreturn would restore the state from before the signal
- * (none), so the frame gets the thread's altstack, armed. */
+ * (none), so the frame gets the thread's altstack, armed.  `t` is the
+ * state the handler found at its entry; a thread that had none then (its
+ * first call into a domain was made by this handler) has one now, in its
+ * own TLS: %fs is the thread's real pointer here, as it had no domain to
+ * be in.  Without this the thread went on with no altstack at all, and
+ * its next signal inside a library call got its frame, and the program
+ * handler's frames, on the domain's stack, where a call the handler made
+ * into the domain overwrote them. */
 static void handler_leave(struct pkr_thread *t, ucontext_t *uc)
 {
+	if (!t && pkr_handler_depth == 1)
+		t = pkr_tls_thread;
 	if (pkr_handler_depth == 1 && t && t->altstack_rearm && t->altstack) {
 		uc->uc_stack.ss_sp = t->altstack;
 		uc->uc_stack.ss_size = t->altstack_size;

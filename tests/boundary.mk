@@ -25,6 +25,7 @@ BOUNDARY_TESTS = \
 	tests/boundary/forge.sh \
 	tests/boundary/tcb.sh \
 	tests/boundary/nested.sh \
+	tests/boundary/handlerfirst.sh \
 	tests/boundary/free.sh \
 	tests/boundary/heaplock.sh \
 	tests/boundary/reset-mprotect.sh \

@@ -29,6 +29,10 @@
  *                       pkrmis_spin_expect() and at least 20 signals must
  *                       have arrived during it.  Prints "misprog: nested:
  *                       S signals, F nested faults".
+ *   handlerfirst ITERS  a new thread makes its first call into the domain
+ *                       in a SIGUSR1 handler; it must then have an
+ *                       alternate signal stack; then `nested ITERS` in
+ *                       that thread.
  *   free                frees a pkrmis_strdup() string (a copy of the
  *                       library's static buffer) with free(),
  *                       mallocs 8 blocks of its size with secrets,
@@ -345,6 +349,57 @@ static void case_nested(long iters)
 	if (n_bad_fault)
 		badf("%d of %d nested pkrmis_null calls did not return %d",
 		     (int)n_bad_fault, (int)n_nested_faults, PKRMIS_FR_NULL);
+}
+
+/* ---- handlerfirst ------------------------------------------------------ */
+
+/* A thread whose first call into the domain is made by a signal handler
+ * (the shim sets up its alternate signal stack there), then the nested
+ * case in that thread.  Before the fix the handler's return removed the
+ * new altstack: the next signal inside a library call put its frame on
+ * the domain's stack, under the library call the handler then made. */
+static volatile int first_call_ok;
+
+static void on_usr1_first(int sig)
+{
+	(void)sig;
+	first_call_ok = pkrmis_ok(20) == 41;
+}
+
+static void *handler_first_thread(void *arg)
+{
+	struct sigaction sa;
+	stack_t ss;
+	sigset_t s;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1_first;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_kill(pthread_self(), SIGUSR1);
+	if (!first_call_ok)
+		badf("the first call into the domain, from a SIGUSR1 handler, failed");
+	if (sigaltstack(NULL, &ss) != 0 || (ss.ss_flags & SS_DISABLE))
+		badf("no alternate signal stack after the thread's first call into the "
+		     "domain was made in a handler");
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+	case_nested(*(long *)arg);
+	return NULL;
+}
+
+static void case_handlerfirst(long iters)
+{
+	pthread_t t;
+	sigset_t s;
+
+	/* SIGALRM for the new thread only. */
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	pthread_create(&t, NULL, handler_first_thread, &iters);
+	pthread_join(t, NULL);
 }
 
 /* ---- free ------------------------------------------------------------- */
@@ -869,6 +924,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(case_name, "nested") && argc >= 3) {
 		nested_faults = !(argc > 3 && !strcmp(argv[3], "nofault"));
 		case_nested(strtol(argv[2], NULL, 0));
+	} else if (!strcmp(case_name, "handlerfirst") && argc >= 3) {
+		nested_faults = 1;
+		case_handlerfirst(strtol(argv[2], NULL, 0));
 	} else if (!strcmp(case_name, "free")) {
 		case_free();
 	} else if (!strcmp(case_name, "alloc") && argc >= 3) {
