@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cliutil.h"
 #include "elfsyms.h"
 #include "libpath.h"
@@ -67,6 +68,7 @@ static void usage(FILE *f)
 "Usage: pkrewind [-p POLICY] [-v]... [--stats] [--] COMMAND [ARGS...]\n"
 "       pkrewind check [-q] POLICY...\n"
 "       pkrewind symbols [--policy] LIBRARY\n"
+"       pkrewind learn -p BASE.policy -o OUT.policy [--] COMMAND [ARGS...]\n"
 "       pkrewind --help | --version\n"
 "\n"
 "Run COMMAND with the untrusted shared libraries named in a policy isolated\n"
@@ -79,6 +81,9 @@ static void usage(FILE *f)
 "                     for each library not found on this system\n"
 "  symbols            list the functions and data objects a shared library\n"
 "                     exports (LIBRARY: a path or a soname)\n"
+"  learn              run COMMAND with BASE's domains in read mode, let the\n"
+"                     library's writes into the program through and record\n"
+"                     them, and write OUT: BASE with argument annotations\n"
 "\n"
 "Options:\n"
 "  -p, --policy FILE  policy to apply (default: $PKREWIND_POLICY, else\n"
@@ -523,7 +528,7 @@ static int set_env(const char *name, const char *value)
 	return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+int pkr_cli_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "policy",  required_argument, NULL, 'p' },
@@ -659,5 +664,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "symbols") == 0)
 		return cmd_symbols(argc - 1, argv + 1);
-	return cmd_run(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "learn") == 0)
+		return pkr_cli_learn(argc - 1, argv + 1);
+	return pkr_cli_run(argc, argv);
 }

@@ -39,6 +39,7 @@
 #include "reset.h"
 #include "runtime/rt.h"
 #include "thread.h"
+#include "learn.h"
 #include "tramp.h"
 
 #ifndef SEGV_PKUERR
@@ -567,6 +568,25 @@ static bool deliver_to_library(int sig, siginfo_t *si, ucontext_t *uc,
 	return true;
 }
 
+/* Learn mode (learn.h): a write into program memory runs once, with
+ * every right and the trap flag; the trap after it gives the domain's
+ * rights back.  True when the signal was one of those. */
+#define EFLAGS_TF 0x100
+static bool learn(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_thread *t)
+{
+	uint32_t pkru;
+
+	if (sig == SIGTRAP && pkr_learn_step(si, &pkru)) {
+		uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)EFLAGS_TF;
+		return set_frame_pkru(uc, pkru);
+	}
+	if (sig == SIGSEGV && pkr_learn_fault(si, uc, t->cur->pkru, &pkru)) {
+		uc->uc_mcontext.gregs[REG_EFL] |= EFLAGS_TF;
+		return set_frame_pkru(uc, pkru);
+	}
+	return false;
+}
+
 /* Entered from pkr_fault_entry (gate.S) with the program's PKRU. */
 void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 {
@@ -581,10 +601,12 @@ void pkr_fault_handler(int sig, siginfo_t *si, void *ucv)
 	saved = errno;
 	pkr_handler_depth++;
 	sigstack_hold(t);
+	/* Learn mode's write let through (or its trap), or the library's
+	 * own handler taking the fault, in the domain, on the thread block
+	 * it ran on: back to where it was. */
 	if (t && t->cur && t->top &&
-	    deliver_to_library(sig, si, uc, t, t->cur)) {
-		/* The library's own handler takes it, in the domain, on the
-		 * thread block it ran on. */
+	    ((pkr_learn_on && learn(sig, si, uc, t)) ||
+	     deliver_to_library(sig, si, uc, t, t->cur))) {
 		sigstack_release(t);
 		handler_leave(t, uc);
 		if (fs != t->tp)

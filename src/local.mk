@@ -27,6 +27,7 @@ src_libpkrewind_la_SOURCES = \
 	src/thread.c src/thread.h \
 	src/gate.S src/gate_exc.c src/tramp.c src/tramp.h \
 	src/marshal.c src/marshal_gate.S src/marshal.h \
+	src/learn.c src/learn.h \
 	src/loader.c src/loader_fini.c src/loader.h \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
@@ -60,7 +61,7 @@ EXTRA_src_libpkrewind_rt_la_DEPENDENCIES = $(srcdir)/src/runtime/runtime.sym
 bin_PROGRAMS += src/pkrewind
 # The command reads library files with libelf; the shim does not link it
 # (see src/elf.h).
-src_pkrewind_SOURCES = src/cli.c src/cliutil.c src/cliutil.h \
+src_pkrewind_SOURCES = src/cli.c src/cli_learn.c src/cli.h src/cliutil.c src/cliutil.h \
 	src/libpath.c src/libpath.h src/elfsyms.c src/elfsyms.h
 src_pkrewind_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
 src_pkrewind_LDADD = src/libpkrcommon.la $(LIBELF_LIBS)

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "learn.h"
 #include "log.h"
 #include "marshal.h"
 #include "thread.h"
@@ -500,9 +501,13 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	t = pkr_tls_thread;
 	rewinds = t ? t->rewinds : 0;
 	resets = __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED);
+	if (pkr_learn_on)
+		pkr_learn_enter(r->fn, r->a);
 	errno = err;
 	pkr_marshal_invoke(r);
 	err = errno;
+	if (pkr_learn_on)
+		pkr_learn_leave();
 	t = pkr_tls_thread;
 	if (t && t->rewinds != rewinds)
 		goto done;         /* rewound: the program's memory stays as it was */

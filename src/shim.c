@@ -30,6 +30,7 @@
 #include "elf.h"
 #include "fault.h"
 #include "interpose.h"
+#include "learn.h"
 #include "libmatch.h"
 #include "loader.h"
 #include "shared.h"
@@ -375,6 +376,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	pkr_real_init();       /* every real function, or exit 127 now */
 	pkr_crossheap_init();
 	pkr_service_init();
+	pkr_learn_init();
 	src = pkr_policy_locate(path, sizeof path);
 	if (src == PKR_POLICY_NONE) {
 		pkr_log(PKR_LOG_DEBUG, "no policy (PKREWIND_POLICY, ~/.config/pkrewind/policy, "
@@ -391,6 +393,18 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 		fail_closed(msg);
 	}
 	pkr_log(PKR_LOG_DEBUG, "policy %s: %zu domains", path, p->ndomains);
+	if (pkr_learn_on) {
+		/* Learn mode watches read-mode writes: every domain in read
+		 * mode (learn.h); the model is copied, not changed. */
+		struct pkr_domain_policy *dc = malloc((p->ndomains + 1) * sizeof *dc);
+
+		if (!dc)
+			fail_closed("learn mode: out of memory");
+		memcpy(dc, p->domains, p->ndomains * sizeof *dc);
+		for (size_t i = 0; i < p->ndomains; i++)
+			dc[i].trust = PKR_TRUST_READ;
+		p->domains = dc;
+	}
 	pkr_policy = p;
 	for (size_t i = 0; i < p->ndomains; i++)
 		if (p->domains[i].max_faults)

@@ -18,14 +18,17 @@ tests_progs_annprog_LDFLAGS = -no-install
 
 ARGS_TESTS = \
 	tests/args/annotate.sh \
-	tests/args/shipped.sh
+	tests/args/shipped.sh \
+	tests/args/learn.sh
 
 EXTRA_DIST += $(ARGS_TESTS) tests/args/gitwork \
 	tests/data/args/ann-read.policy \
 	tests/data/args/ann-none.policy \
 	tests/data/args/ann-write.policy \
 	tests/data/args/ann-bare.policy \
-	tests/data/args/ann-nokeys.policy
+	tests/data/args/ann-nokeys.policy \
+	tests/data/args/learn-base.policy \
+	tests/data/args/learn-bz2.policy
 
 check-args:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(ARGS_TESTS)'

@@ -5,6 +5,7 @@
  *   annprog callbacks program functions the library calls (arguments, a
  *                     struct field, one handed back), which write the
  *                     program's memory and call into the library again
+ *   annprog buffers   buffers, lengths and a callback: what learn mode infers
  *   annprog cbcrash   a program callback with a NULL dereference
  *   annprog forgecb   the library calls a callback stub not its own
  *   annprog forge     a handle that points at the program's own memory
@@ -143,6 +144,30 @@ int main(int argc, char **argv)
 		return calls();
 	if (!strcmp(what, "callbacks"))
 		return callbacks();
+	if (!strcmp(what, "buffers")) {
+		/* What `pkrewind learn` can infer: buffers arguments point at,
+		 * their lengths, and a callback that writes the program. */
+		char buf[64];
+		int v[5] = { 1, 2, 3, 4, 5 }, w[3] = { 7, 8, 9 };
+		char dst[32];
+		unsigned dstlen = sizeof dst;
+		struct tally t = { 0 };
+		long r;
+
+		memset(buf, '.', sizeof buf);
+		memset(dst, 0, sizeof dst);
+		printf("fill: %zu [%.64s]\n", pkrann_fill(buf + 8, 40, 'x'), buf);
+		printf("fill: %zu [%.64s]\n", pkrann_fill(buf, 12, 'y'), buf);
+		r = pkrann_inc(v, 5);
+		printf("inc: %ld [%d %d %d %d %d]\n", r, v[0], v[1], v[2], v[3], v[4]);
+		r = pkrann_inc(w, 3);
+		printf("inc: %ld [%d %d %d]\n", r, w[0], w[1], w[2]);
+		r = pkrann_rev(dst, &dstlen, "learned", 7);
+		printf("rev: %ld %u [%s]\n", r, dstlen, dst);
+		r = pkrann_each(v, 5, count_cb, &t);
+		printf("each: %ld seen %ld lens %zu\n", r, t.seen, t.lens);
+		return 0;
+	}
 	if (!strcmp(what, "cbcrash")) {
 		int v[4] = { 1, 2, 3, 4 };
 

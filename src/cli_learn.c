@@ -1,0 +1,377 @@
+/* cli_learn.c - `pkrewind learn -p BASE -o OUT [--] COMMAND [ARGS...]`:
+ * run COMMAND (and what it runs) with BASE's domains in read mode and the
+ * shim in learn mode (learn.h), then write OUT: BASE's text with every
+ * domain in read mode and the argument annotations the run showed, each
+ * with how often it was seen.  man/pkrewind.1, "LEARN".
+ *
+ * What can be learned: buffers the library writes that an argument points
+ * at (a constant length, or one that another argument gives, in bytes or
+ * elements), and arguments that are program functions the library calls
+ * and that write the program's memory (`callback`).  Writes no argument
+ * points at (through a pointer inside a struct, for example) are listed
+ * as comments to annotate by hand.  Only the top file of BASE is edited.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cliutil.h"
+#include "log.h"
+#include "policy.h"
+
+struct seen {
+	char dom[64], fn[256];
+	int arg;                      /* 1..6, 0: no argument */
+	bool callback;
+	uint64_t extent, count, a[6];
+	uint32_t cand, varies;
+};
+
+static struct seen *seen;
+static size_t nseen, seencap;
+
+/* One record line of the shim (learn.h); merged by (domain, function,
+ * argument, kind). */
+static void add_line(const char *line)
+{
+	struct seen s = { 0 };
+	char kind[16];
+	unsigned long long ext, count, a[6];
+	unsigned cand, varies;
+
+	if (sscanf(line, "%63s %255s %d %15s %llu %llu %u %u %llu %llu %llu %llu %llu %llu",
+		   s.dom, s.fn, &s.arg, kind, &ext, &count, &cand, &varies,
+		   &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]) != 14)
+		return;
+	s.callback = !strcmp(kind, "callback");
+	for (size_t i = 0; i < nseen; i++) {
+		struct seen *o = &seen[i];
+
+		if (strcmp(o->dom, s.dom) || strcmp(o->fn, s.fn) || o->arg != s.arg ||
+		    o->callback != s.callback)
+			continue;
+		if (ext > o->extent) {
+			o->extent = ext;
+			for (int j = 0; j < 6; j++)
+				o->a[j] = a[j];
+		}
+		o->count += count;
+		o->cand &= cand;
+		o->varies |= varies;
+		return;
+	}
+	s.extent = ext;
+	s.count = count;
+	s.cand = cand;
+	s.varies = varies;
+	for (int j = 0; j < 6; j++)
+		s.a[j] = a[j];
+	if (nseen == seencap) {
+		seencap = seencap ? 2 * seencap : 64;
+		seen = xrealloc(seen, seencap * sizeof *seen);
+	}
+	seen[nseen++] = s;
+}
+
+/* The length of a write record: another argument (bytes or elements)
+ * when its value covers what was written to within one element, else
+ * the constant extent. */
+static void length_of(const struct seen *s, char *buf, size_t n)
+{
+	static const unsigned sizes[] = { 1, 2, 4, 8 };
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int j = 0; j < 6; j++) {
+			if (!(s->cand & (1u << j)) || j == s->arg - 1 || !s->a[j])
+				continue;
+			/* Prefer an argument whose value changed between calls. */
+			if (pass == 0 && !(s->varies & (1u << j)))
+				continue;
+			for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+				uint64_t v = s->a[j] * sizes[k];
+
+				/* within one element above, or the learned
+				 * rounding (to 4 bytes) below */
+				if (v + 3 >= s->extent && v < s->extent + sizes[k]) {
+					if (sizes[k] == 1)
+						snprintf(buf, n, "arg%d", j + 1);
+					else
+						snprintf(buf, n, "arg%d x %u", j + 1, sizes[k]);
+					return;
+				}
+			}
+		}
+	snprintf(buf, n, "%" PRIu64, s->extent);
+}
+
+/* The argument list learned for (dom, fn), or false if none. */
+static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64_t *count)
+{
+	char arg[6][64];
+	int top = 0;
+
+	*count = 0;
+	for (int i = 0; i < 6; i++)
+		strcpy(arg[i], "-");
+	for (size_t i = 0; i < nseen; i++) {
+		const struct seen *s = &seen[i];
+
+		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg < 1 || s->arg > 6)
+			continue;
+		*count += s->count;
+		if (s->callback)
+			strcpy(arg[s->arg - 1], "callback");
+		else if (strcmp(arg[s->arg - 1], "callback")) {
+			char len[48];
+
+			length_of(s, len, sizeof len);
+			snprintf(arg[s->arg - 1], sizeof arg[0], "inout [%s]", len);
+		}
+		if (s->arg > top)
+			top = s->arg;
+	}
+	if (!top)
+		return false;
+	buf[0] = '\0';
+	for (int i = 0; i < top; i++) {
+		strncat(buf, i ? ", " : "(", n - strlen(buf) - 1);
+		strncat(buf, arg[i], n - strlen(buf) - 1);
+	}
+	strncat(buf, ")", n - strlen(buf) - 1);
+	return true;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap = cap * 2 + 4096);
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* A word at s (after blanks): its length if it is `w`. */
+static const char *skip_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static bool starts_word(const char *s, const char *w, const char **after)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(s, w, n) || (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n' &&
+				 s[n] != '(' && s[n] != '#'))
+		return false;
+	*after = s + n;
+	return true;
+}
+
+/* The new lines of domain `dom`, before the next domain block or at the
+ * end: function lines for what has none, comments for writes no
+ * argument points at. */
+static void flush_domain(FILE *o, const char *dom, bool *done, unsigned *added,
+			 unsigned *loose)
+{
+	for (size_t i = 0; i < nseen; i++) {
+		char args[512];
+		uint64_t count;
+
+		if (done[i] || strcmp(seen[i].dom, dom))
+			continue;
+		done[i] = true;
+		if (seen[i].arg == 0) {
+			fprintf(o, "    # learned: %s wrote program memory that no argument "
+				"points at (%" PRIu64 " times): a pointer inside a struct? "
+				"annotate it by hand\n", seen[i].fn, seen[i].count);
+			(*loose)++;
+			continue;
+		}
+		for (size_t k = i + 1; k < nseen; k++)
+			if (!strcmp(seen[k].dom, dom) && !strcmp(seen[k].fn, seen[i].fn) &&
+			    seen[k].arg != 0)
+				done[k] = true;
+		if (args_of(dom, seen[i].fn, args, sizeof args, &count)) {
+			fprintf(o, "    function %s %s    # learned: seen %" PRIu64 " times\n",
+				seen[i].fn, args, count);
+			(*added)++;
+		}
+	}
+}
+
+/* OUT: BASE's lines with every trusted-memory line in read mode, learned
+ * lists inserted after function names that have none, the rest at the
+ * end of each domain's block (flush_domain). */
+static void write_out(FILE *o, const char *base, const char *cmd)
+{
+	char cur[64] = "";
+	bool *done = xmalloc(nseen + 1);
+	const char *p = base;
+	unsigned added = 0, annotated = 0, loose = 0;
+
+	memset(done, 0, nseen + 1);
+	fprintf(o, "# Learned by `pkrewind learn` from: %s\n"
+		"# (lengths and callbacks as seen in that run: check them against the\n"
+		"# library's documentation before relying on them)\n", cmd);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *w = skip_blank(p), *after;
+
+		if (starts_word(w, "domain", &after)) {
+			flush_domain(o, cur, done, &added, &loose);
+			if (sscanf(after, " %63s", cur) != 1)
+				cur[0] = '\0';
+			fprintf(o, "%.*s\n", (int)len, p);
+		} else if (starts_word(w, "trusted-memory", &after)) {
+			fprintf(o, "%.*strusted-memory read\n", (int)(w - p), p);
+		} else if (starts_word(w, "function", &after)) {
+			const char *q = skip_blank(after), *e = q;
+			char name[256], args[512];
+			uint64_t count;
+
+			while (*e && *e != ' ' && *e != '\t' && *e != '(' && *e != '\n' && *e != '#')
+				e++;
+			snprintf(name, sizeof name, "%.*s", (int)(e - q), q);
+			if (!memchr(e, '(', (size_t)(p + len - e)) &&
+			    args_of(cur, name, args, sizeof args, &count)) {
+				fprintf(o, "%.*s %s%.*s    # learned: seen %" PRIu64 " times\n",
+					(int)(e - p), p, args, (int)(p + len - e), e, count);
+				annotated++;
+			} else {
+				fprintf(o, "%.*s\n", (int)len, p);
+			}
+			for (size_t i = 0; i < nseen; i++)
+				if (!strcmp(seen[i].dom, cur) && !strcmp(seen[i].fn, name) &&
+				    seen[i].arg != 0)
+					done[i] = true;
+		} else {
+			fprintf(o, "%.*s\n", (int)len, p);
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	flush_domain(o, cur, done, &added, &loose);
+	free(done);
+	fprintf(stderr, "pkrewind: learn: %u function line%s annotated, %u added, %u write%s "
+		"no argument points at\n", annotated, annotated == 1 ? "" : "s", added, loose,
+		loose == 1 ? "" : "s");
+}
+
+int pkr_cli_learn(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *base = NULL, *out = NULL;
+	char rec[] = "/tmp/pkrewind-learn-XXXXXX", cmd[1024] = "", *text, *recs, *line;
+	size_t len, rlen;
+	int c, fd, status;
+	pid_t pid;
+	FILE *o;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': base = optarg; break;
+		case 'o': out = optarg; break;
+		default:
+			pkr_log(PKR_LOG_ERROR, "learn: unknown option or missing value");
+			fprintf(stderr, "usage: pkrewind learn -p BASE.policy -o OUT.policy "
+				"[--] COMMAND [ARGS...]\n");
+			return 2;
+		}
+	}
+	if (!base || !out || optind >= argc) {
+		fprintf(stderr, "usage: pkrewind learn -p BASE.policy -o OUT.policy "
+			"[--] COMMAND [ARGS...]\n");
+		return 2;
+	}
+	text = read_all(base, &len);
+	if (!text) {
+		pkr_log(PKR_LOG_ERROR, "learn: %s: %s", base, strerror(errno));
+		return 127;
+	}
+	for (int i = optind; i < argc; i++) {
+		strncat(cmd, i > optind ? " " : "", sizeof cmd - strlen(cmd) - 1);
+		strncat(cmd, argv[i], sizeof cmd - strlen(cmd) - 1);
+	}
+	fd = mkstemp(rec);
+	if (fd < 0) {
+		pkr_log(PKR_LOG_ERROR, "learn: cannot make a temporary file: %s", strerror(errno));
+		return 127;
+	}
+	close(fd);
+
+	/* The command, run as `pkrewind -p BASE -- COMMAND` would run it,
+	 * with the shim in learn mode. */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pkr_log(PKR_LOG_ERROR, "learn: fork: %s", strerror(errno));
+		return 127;
+	}
+	if (pid == 0) {
+		char **av = xmalloc(((size_t)(argc - optind) + 5) * sizeof *av);
+		int n = 0;
+
+		if (setenv("PKREWIND_LEARN", rec, 1) != 0)
+			_exit(127);
+		av[n++] = argv[0];
+		av[n++] = (char *)"-p";
+		av[n++] = (char *)base;
+		av[n++] = (char *)"--";
+		for (int i = optind; i < argc; i++)
+			av[n++] = argv[i];
+		av[n] = NULL;
+		_exit(pkr_cli_run(n, av));
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	recs = read_all(rec, &rlen);
+	unlink(rec);
+	for (line = recs ? strtok(recs, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		add_line(line);
+	free(recs);
+
+	o = fopen(out, "w");
+	if (!o) {
+		pkr_log(PKR_LOG_ERROR, "learn: %s: %s", out, strerror(errno));
+		free(text);
+		return 127;
+	}
+	write_out(o, text, cmd);
+	free(text);
+	if (fclose(o) != 0) {
+		pkr_log(PKR_LOG_ERROR, "learn: %s: %s", out, strerror(errno));
+		return 127;
+	}
+	free(seen);
+	/* The command's own status. */
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}

@@ -1,0 +1,344 @@
+/* learn.c - learn mode: what a read-mode library writes in the program,
+ * and which program functions it is given (learn.h has the contract).
+ *
+ * pkr_learn_fault() and pkr_learn_step() are async-signal-safe: they run
+ * in the fault handler, touch only this thread's TLS, the fixed record
+ * table (its spinlock only tried) and program memory with the handler's
+ * rights.  pkr_learn_enter() runs in the marshalling path (dladdr: not a
+ * handler).  The dump at exit uses write(2).
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "learn.h"
+#include "log.h"
+
+uint8_t pkr_learn_on;
+static int learn_fd = -1;
+
+#define MAX_RECORDS 1024
+#define MAX_DEPTH   16
+#define SNAP        64
+#define MAX_LEN     (1ull << 30)     /* an argument above this is no length */
+#define NEAR        (1ull << 24)     /* an address this far past an argument is its */
+
+struct record {
+	const struct pkr_fn *fn;
+	int arg;                      /* 0-based, -1: none */
+	int callback;
+	uint64_t extent, count;
+	uint32_t cand, varies;        /* bit j: argument j */
+	uint64_t last[6];
+	uint64_t maxa[6];             /* the arguments when extent was reached */
+};
+static struct record records[MAX_RECORDS];
+static unsigned nrecords;
+static int table_lock;
+
+/* This thread's marshalled calls (innermost last), and its single step. */
+static __thread struct {
+	struct pkr_fn *fn;
+	uint64_t a[6];
+} calls[MAX_DEPTH] __attribute__((tls_model("initial-exec")));
+static __thread unsigned depth __attribute__((tls_model("initial-exec")));
+static __thread struct {
+	int on;
+	uint32_t pkru;
+	uintptr_t addr;
+	size_t n;
+	unsigned char snap[SNAP];
+	unsigned call;                /* index into calls[] */
+	int record;                   /* the library's own write */
+	int arg;
+	uint64_t off;
+} step __attribute__((tls_model("initial-exec")));
+
+static bool lock(bool wait)
+{
+	while (__atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE)) {
+		if (!wait)
+			return false;
+	}
+	return true;
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The record for (fn, arg, kind), made if new; under the lock. */
+static struct record *find(const struct pkr_fn *fn, int arg, int callback)
+{
+	for (unsigned i = 0; i < nrecords; i++)
+		if (records[i].fn == fn && records[i].arg == arg && records[i].callback == callback)
+			return &records[i];
+	if (nrecords == MAX_RECORDS)
+		return NULL;
+	records[nrecords] = (struct record){ .fn = fn, .arg = arg, .callback = callback,
+					     .cand = 0x3f };
+	return &records[nrecords++];
+}
+
+static void put_u(char *buf, size_t *n, unsigned long long v)
+{
+	char d[24];
+	int k = 0;
+
+	do
+		d[k++] = (char)('0' + v % 10);
+	while ((v /= 10) && k < 24);
+	while (k)
+		buf[(*n)++] = d[--k];
+}
+
+static void put_s(char *buf, size_t *n, const char *s)
+{
+	size_t l = strlen(s);
+
+	memcpy(buf + *n, s, l);
+	*n += l;
+}
+
+static void dump(void)
+{
+	char line[1024];
+
+	if (learn_fd < 0)
+		return;
+	lock(true);
+	for (unsigned i = 0; i < nrecords; i++) {
+		const struct record *r = &records[i];
+		size_t n = 0;
+
+		if (strlen(r->fn->dom->pol->name) + strlen(r->fn->name) > 700)
+			continue;
+		put_s(line, &n, r->fn->dom->pol->name);
+		line[n++] = ' ';
+		put_s(line, &n, r->fn->name);
+		line[n++] = ' ';
+		put_u(line, &n, (unsigned long long)(r->arg + 1));
+		put_s(line, &n, r->callback ? " callback " : " write ");
+		put_u(line, &n, r->extent);
+		line[n++] = ' ';
+		put_u(line, &n, r->count);
+		line[n++] = ' ';
+		put_u(line, &n, r->cand);
+		line[n++] = ' ';
+		put_u(line, &n, r->varies);
+		for (int j = 0; j < 6; j++) {
+			line[n++] = ' ';
+			put_u(line, &n, r->maxa[j]);
+		}
+		line[n++] = '\n';
+		pkr_write_all(learn_fd, line, n);
+	}
+	unlock();
+}
+
+void pkr_learn_init(void)
+{
+	const char *f = getenv("PKREWIND_LEARN");
+
+	if (!f || !*f)
+		return;
+	learn_fd = open(f, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (learn_fd < 0) {
+		pkr_log(PKR_LOG_ERROR, "learn mode: cannot open %s: %s", f, strerror(errno));
+		return;
+	}
+	pkr_learn_on = 1;
+	atexit(dump);
+	pkr_log(PKR_LOG_INFO, "learn mode: writes into program memory are let through "
+		"and recorded in %s", f);
+}
+
+/* The executable segments of the main namespace's objects, read once
+ * (dl_iterate_phdr lists only those). */
+#define MAX_EXEC 128
+static struct { uintptr_t lo, hi; } exec_ranges[MAX_EXEC];
+static int nexec = -1;
+
+static int add_exec(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	for (int i = 0; i < info->dlpi_phnum && nexec < MAX_EXEC; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			exec_ranges[nexec].lo = info->dlpi_addr + ph->p_vaddr;
+			exec_ranges[nexec].hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+			nexec++;
+		}
+	}
+	return 0;
+}
+
+/* Is v code of the program's side (not of a domain)?  The ranges are
+ * read outside the handler (pkr_learn_enter). */
+static bool program_code(uint64_t v)
+{
+	if (v < 4096 || pkr_domain_of((uintptr_t)v, NULL, NULL))
+		return false;
+	for (int i = 0; i < nexec; i++)
+		if (v >= exec_ranges[i].lo && v < exec_ranges[i].hi)
+			return true;
+	return false;
+}
+
+/* Is pc code of d's namespace (the library, its libc, the runtime)?
+ * A write from elsewhere is the program's own code called back. */
+static bool ns_code(const struct pkr_domain *d, uintptr_t pc)
+{
+	for (size_t i = 0; i < d->nobjs; i++)
+		if (pc >= d->objs[i].lo && pc < d->objs[i].hi)
+			return true;
+	return false;
+}
+
+void pkr_learn_enter(struct pkr_fn *fn, const uint64_t a[6])
+{
+	if (depth < MAX_DEPTH) {
+		calls[depth].fn = fn;
+		memcpy(calls[depth].a, a, sizeof calls[depth].a);
+	}
+	depth++;
+	if (nexec < 0) {
+		nexec = 0;
+		dl_iterate_phdr(add_exec, NULL);
+	}
+}
+
+void pkr_learn_leave(void)
+{
+	if (depth)
+		depth--;
+}
+
+static void note_callback(unsigned c, uintptr_t pc)
+{
+	uintptr_t best = 0;
+	int j = -1;
+	struct record *r;
+
+	if (!program_code(pc))
+		return;
+	for (int i = 0; i < 6; i++) {
+		uint64_t v = calls[c].a[i];
+
+		if (v <= pc && pc - v < (1u << 20) && v > best && program_code(v)) {
+			best = v;
+			j = i;
+		}
+	}
+	if (j < 0 || !lock(false))
+		return;
+	r = find(calls[c].fn, j, 1);
+	if (r)
+		r->count++;
+	unlock();
+}
+
+bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_pkru,
+		     uint32_t *pkru)
+{
+	uintptr_t addr = (uintptr_t)si->si_addr, best = 0, page_end;
+	unsigned c;
+	int arg = -1;
+
+	if (!pkr_learn_on || step.on || si->si_signo != SIGSEGV || si->si_code != SEGV_PKUERR ||
+	    si->si_pkey != 0 || !(uc->uc_mcontext.gregs[REG_ERR] & 2) ||
+	    depth == 0 || depth > MAX_DEPTH)
+		return false;
+	c = depth - 1;
+	for (int i = 0; i < 6; i++) {
+		uint64_t v = calls[c].a[i];
+
+		if (v && v <= addr && addr - v < NEAR && v >= best) {
+			best = v;
+			arg = i;
+		}
+	}
+	step.on = 1;
+	step.pkru = frame_pkru;
+	step.addr = addr;
+	page_end = (addr | 4095) + 1;
+	step.n = page_end - addr < SNAP ? page_end - addr : SNAP;
+	memcpy(step.snap, (const void *)addr, step.n);
+	step.call = c;
+	/* A write by program code the library called is a callback at
+	 * work: the argument that is the nearest function start below the
+	 * instruction is a `callback`; the write itself is not recorded
+	 * (with the annotation it happens with the program's rights). */
+	step.record = ns_code(calls[c].fn->dom, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+	if (!step.record)
+		note_callback(c, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+	step.arg = arg;
+	step.off = arg >= 0 ? addr - best : 0;
+	*pkru = 0;
+	return true;
+}
+
+bool pkr_learn_step(const siginfo_t *si, uint32_t *pkru)
+{
+	size_t hi = 0;
+	struct record *r;
+
+	if (!step.on || si->si_signo != SIGTRAP)
+		return false;
+	step.on = 0;
+	*pkru = step.pkru;
+	for (size_t i = 0; i < step.n; i++)
+		if (((const unsigned char *)step.addr)[i] != step.snap[i])
+			hi = i + 1;
+	if (!hi)
+		hi = 1;
+	if (!step.record)
+		return true;
+	/* Bytes that changed, rounded up to the address's alignment (up to
+	 * 4): a store of an int that changes only its low byte is still an
+	 * int, and copying back one byte of it would leave the program's
+	 * other three as they were.  (A store of 8 bytes that changes only
+	 * the low 4 still counts short; `pkrewind learn` says lengths are
+	 * as seen.) */
+	{
+		size_t unit = 1;
+
+		while (unit < 4 && !(step.addr & unit))
+			unit *= 2;
+		hi = (hi + unit - 1) & ~(unit - 1);
+	}
+	if (!lock(false))
+		return true;
+	r = find(calls[step.call].fn, step.arg, 0);
+	if (r) {
+		uint64_t ext = step.off + hi;
+		const uint64_t *a = calls[step.call].a;
+
+		if (ext > r->extent) {
+			r->extent = ext;
+			memcpy(r->maxa, a, sizeof r->maxa);
+		}
+		for (int j = 0; j < 6; j++) {
+			/* argument j could be the length (of elements of up to
+			 * 8 bytes): never short of what was written, not a
+			 * pointer-sized number */
+			if (a[j] > MAX_LEN || a[j] * 8 < ext || j == step.arg)
+				r->cand &= ~(1u << j);
+			if (r->count && a[j] != r->last[j])
+				r->varies |= 1u << j;
+			r->last[j] = a[j];
+		}
+		r->count++;
+	}
+	unlock();
+	return true;
+}
