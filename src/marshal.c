@@ -51,6 +51,9 @@ struct item {
 	bool back;                    /* copied back after the call (out, inout) */
 	bool zero;                    /* starts zeroed (out, in none mode) */
 	void *cb;                     /* a callback's stub: no bytes */
+	int var;                      /* `ref`: the item of the pointer variable
+				       * whose copy points at this buffer, -1 */
+	bool is_var;                  /* `ref`: this is the pointer variable */
 	uint64_t *slot;               /* where the library finds the pointer */
 };
 
@@ -255,6 +258,41 @@ static void sync_kept(struct mirror *m, bool in)
 	}
 }
 
+/* A new item for program address p, *slot (if any) to point at its
+ * copy; NULL (the call refused) when there are too many. */
+static struct item *new_item(struct call *c, int *err, uintptr_t p, uint64_t *slot)
+{
+	struct item *it;
+
+	if (c->nit == MAX_ITEMS) {
+		refuse(c, err, "more than %d buffers to copy", MAX_ITEMS);
+		return NULL;
+	}
+	it = &c->it[c->nit++];
+	memset(it, 0, sizeof *it);
+	it->prog = p;
+	it->slot = slot;
+	it->var = -1;
+	return it;
+}
+
+/* One copy of [p, p + len) in the scratch block (an offset until it is
+ * allocated). */
+static bool add_item(struct call *c, int *err, uintptr_t p, size_t len, bool back, bool zero,
+		     uint64_t *slot)
+{
+	struct item *it = new_item(c, err, p, slot);
+
+	if (!it)
+		return false;
+	it->len = len;
+	it->back = back;
+	it->zero = zero;
+	it->dom = (unsigned char *)(uintptr_t)c->total;
+	c->total += (len + 15) & ~(size_t)15;
+	return true;
+}
+
 /* A program function: the library gets its reverse gate.  NULL stays
  * NULL, and a function of the domain's own (the library's default handler
  * handed back) stays itself.  As an item without bytes, so that a struct
@@ -271,14 +309,9 @@ static bool callback(struct call *c, int *err, uint64_t *slot, uintptr_t p, cons
 		refuse(c, err, "%s (callback): no callback slot left (at most %d)", what, PKR_MAX_CB);
 		return false;
 	}
-	if (c->nit == MAX_ITEMS) {
-		refuse(c, err, "more than %d buffers to copy", MAX_ITEMS);
+	it = new_item(c, err, p, slot);
+	if (!it)
 		return false;
-	}
-	it = &c->it[c->nit++];
-	memset(it, 0, sizeof *it);
-	it->prog = p;
-	it->slot = slot;
 	it->cb = stub;
 	*slot = (uint64_t)(uintptr_t)stub;
 	return true;
@@ -290,7 +323,6 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 		 const struct pkr_struct_policy *st, uintptr_t base, const char *what)
 {
 	uintptr_t p = (uintptr_t)*slot;
-	struct item *it;
 	size_t len = 0;
 
 	switch (a->kind) {
@@ -305,7 +337,7 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 		return callback(c, err, slot, p, what);
 	case PKR_ARG_IN:
 	case PKR_ARG_STRING:
-		if (!c->none)
+		if (!c->none && !a->ref)
 			return true;      /* read mode: the library reads it in place */
 		break;
 	case PKR_ARG_OUT:
@@ -325,21 +357,27 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 		       (unsigned long long)MAX_COPY);
 		return false;
 	}
+	if (a->ref) {
+		/* The pointer variable: copied both ways; its copy points at
+		 * the buffer's copy (if one is made), and is turned back. */
+		int var = (int)c->nit;
+
+		if (!add_item(c, err, p, 8, true, false, slot))
+			return false;
+		c->it[var].is_var = true;
+		p = (uintptr_t)*(const uint64_t *)p;
+		if (!p || len == 0 || (a->kind == PKR_ARG_IN && !c->none))
+			return true;
+		if (!add_item(c, err, p, len, a->kind != PKR_ARG_IN,
+			      a->kind == PKR_ARG_OUT && c->none, NULL))
+			return false;
+		c->it[c->nit - 1].var = var;
+		return true;
+	}
 	if (len == 0)
 		return true;
-	if (c->nit == MAX_ITEMS) {
-		refuse(c, err, "more than %d buffers to copy", MAX_ITEMS);
-		return false;
-	}
-	it = &c->it[c->nit++];
-	it->prog = p;
-	it->len = len;
-	it->back = a->kind == PKR_ARG_OUT || a->kind == PKR_ARG_INOUT;
-	it->zero = a->kind == PKR_ARG_OUT && c->none;
-	it->slot = slot;
-	it->dom = (unsigned char *)(uintptr_t)c->total;   /* an offset until allocated */
-	c->total += (len + 15) & ~(size_t)15;
-	return true;
+	return add_item(c, err, p, len, a->kind == PKR_ARG_OUT || a->kind == PKR_ARG_INOUT,
+			a->kind == PKR_ARG_OUT && c->none, slot);
 }
 
 
@@ -487,6 +525,8 @@ void pkr_marshal_call(struct pkr_mregs *r)
 				continue;
 			}
 			it->dom = (unsigned char *)scratch + (uintptr_t)it->dom;
+			if (it->var >= 0)
+				it->slot = (uint64_t *)(void *)c.it[it->var].dom;
 			/* An out buffer starts as the program's in read mode
 			 * (the library may read it anyway), zeroed in none mode
 			 * (it may not). */
@@ -494,7 +534,8 @@ void pkr_marshal_call(struct pkr_mregs *r)
 				memset(it->dom, 0, it->len);
 			else
 				memcpy(it->dom, (const void *)it->prog, it->len);
-			*it->slot = (uint64_t)(uintptr_t)it->dom;
+			if (it->slot)
+				*it->slot = (uint64_t)(uintptr_t)it->dom;
 		}
 	}
 
@@ -515,8 +556,22 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	for (size_t i = 0; i < c.nit; i++) {
 		if (c.it[i].cb)
 			c.it[i].dom = c.it[i].cb;   /* (no scratch: not set above) */
-		else if (c.it[i].back)
+		else if (c.it[i].back && !c.it[i].is_var)
 			memcpy((void *)c.it[i].prog, c.it[i].dom, c.it[i].len);
+	}
+	/* `ref` variables: a pointer into the buffer's copy becomes one into
+	 * the program's buffer. */
+	for (size_t i = 0; i < c.nit; i++) {
+		uint64_t v;
+
+		if (!c.it[i].is_var)
+			continue;
+		memcpy(&v, c.it[i].dom, 8);
+		for (size_t k = i + 1; k < c.nit; k++)
+			if (c.it[k].var == (int)i && v >= (uintptr_t)c.it[k].dom &&
+			    v <= (uintptr_t)c.it[k].dom + c.it[k].len)
+				v = c.it[k].prog + (v - (uintptr_t)c.it[k].dom);
+		memcpy((void *)c.it[i].prog, &v, 8);
 	}
 	for (size_t s = 0; s < c.nst; s++) {
 		struct mirror *m = c.st[s].m;

@@ -142,6 +142,11 @@ struct pkr_arg {
 	const struct pkr_struct_policy *st;     /* STRUCT */
 	bool end;                               /* STRUCT: the call ends its
 						 * life (forget its mirror) */
+	bool ref;                               /* IN/OUT/INOUT `ref`: the
+						 * argument points at a pointer
+						 * variable (8 bytes, which the
+						 * library may advance), and that
+						 * points at the LEN bytes */
 	bool keep;                              /* IN/OUT/INOUT `keep`: the
 						 * library keeps the pointer for
 						 * later calls on the list's

@@ -3,8 +3,9 @@
  * man/pkrewind.policy.5, "ARGUMENTS":
  *
  *   function NAME (ARG, ARG, ...) [fault-return ...]
- *   ARG   := - | in [LEN] [keep] | out [LEN] [keep] | inout [LEN] [keep]
- *          | string | handle | callback | struct NAME [end]
+ *   ARG   := - | [ref] in [LEN] [keep] | [ref] out [LEN] [keep]
+ *          | [ref] inout [LEN] [keep] | string | handle | callback
+ *          | struct NAME [end]
  *   LEN   := TERM [x SIZE]
  *   TERM  := NUMBER | argN[.u32] | *argN[.u32] | FIELD (in a struct)
  *   struct NAME size SIZE
@@ -258,7 +259,7 @@ static bool sc_len(struct scan *sc, struct field_builder *fb, struct pkr_len *l)
 }
 
 static const char *const arg_words[] = {
-	"in", "out", "inout", "string", "handle", "struct", "callback",
+	"in", "out", "inout", "ref", "string", "handle", "struct", "callback",
 };
 static const char *const field_words[] = {
 	"in", "out", "inout", "string", "handle", "callback", "u32", "u64",
@@ -290,8 +291,19 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 	n = sc_ident(sc, &s);
 	if (n == 0) {
 		sc_expected(sc, sc->in_struct ? "a field kind (u32, u64, in, out, inout, string, handle, callback)"
-					      : "an argument (-, in, out, inout, string, handle, struct, callback)");
+					      : "an argument (-, in, out, inout, ref, string, handle, struct, callback)");
 		return false;
+	}
+	if (!sc->in_struct && word_is(s, n, "ref")) {
+		/* ref in|out|inout [LEN] */
+		sc_peek(sc);
+		at = sc->p;
+		n = sc_ident(sc, &s);
+		if (!(word_is(s, n, "in") || word_is(s, n, "out") || word_is(s, n, "inout"))) {
+			sc_error(sc, at, "expected in, out or inout after 'ref'");
+			return false;
+		}
+		a->ref = true;
 	}
 	if (word_is(s, n, "in") || word_is(s, n, "out") || word_is(s, n, "inout")) {
 		a->kind = word_is(s, n, "in") ? PKR_ARG_IN
@@ -306,6 +318,10 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 			if (!word_is(k, kn, "keep")) {
 				sc_error(sc, kat, "expected 'keep', ',' or ')' after the length, not '%.*s'",
 					 (int)kn, k);
+				return false;
+			}
+			if (a->ref) {
+				sc_error(sc, kat, "'keep' and 'ref' do not go together");
 				return false;
 			}
 			if (a->len.kind != PKR_LEN_CONST || a->len.value * a->len.scale > PKR_MAX_KEEP) {

@@ -1058,6 +1058,8 @@ static const struct error_case {
 	{ T(D "function f (in [arg2.u16])\n"), "t.policy:3:22: expected u32 or u64 after 'arg2.'" },
 	{ T(D "function f (out [4 x 0])\n"), "t.policy:3:20: element size 0" },
 	{ T(D "function f (sret 16)\n"), "t.policy:3:13: 'sret' annotations are not supported yet" },
+	{ T(D "function f (ref [4])\n"), "t.policy:3:17: expected in, out or inout after 'ref'" },
+	{ T(D "struct s size 8\nfunction f (struct s, ref out [8] keep)\n"), "t.policy:4:35: 'keep' and 'ref' do not go together" },
 	{ T(D "function f (callbak)\n"), "t.policy:3:13: unknown annotation 'callbak' (did you mean 'callback'?)" },
 	{ T(D "function f (struct s)\n"), "t.policy:3:20: no struct 's' in domain 'a'" },
 	{ T(D "function f (struct)\n"), "t.policy:3:19: expected a struct name after 'struct', not ')'" },

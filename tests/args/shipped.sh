@@ -1,12 +1,14 @@
 #!/bin/sh
-# shipped: the shipped liblzma, libbz2 and libz policies are read mode with
+# shipped: the shipped liblzma, libbz2, libz and brotli policies are read
+# mode with
 # argument annotations (issue 11), and real, unmodified xz and bzip2 run
 # under them unchanged: every run's output and status byte-identical to
 # the plain run, and no fault and no refused call.  Covers xz -6, -9,
 # -T2 (liblzma's own threads), decompression of two concatenated
 # streams, -t, and -l / -lvv (the index decoder, which keeps a pointer
 # to the caller's lzma_index * across calls: `keep`); bzip2 -9, -1, -d,
-# -t, -s; git (zlib, tests/args/gitwork: loose objects, an aggressive
+# -t, -s; brotli (tests/progs/brotlipipe: the streaming API, whose
+# next_in/next_out pointers are `ref` arguments) -c 9 and -d; git (zlib, tests/args/gitwork: loose objects, an aggressive
 # gc with threaded pack-objects, fsck, log --stat, a tar.gz archive with
 # zlib's gzip header) in a scratch repository.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
@@ -17,7 +19,7 @@ need_prog bzip2
 need_prog git
 need_shim
 
-for p in liblzma libbz2 libz; do
+for p in liblzma libbz2 libz brotli; do
 	grep -q '^[[:space:]]*trusted-memory[[:space:]][[:space:]]*read' "$top_srcdir/policy/$p.policy" ||
 		fail "policy/$p.policy is not in trusted-memory read mode"
 done
@@ -60,6 +62,19 @@ same libbz2 bzip2 -1 -c
 same libbz2 bzip2 -d -c "$tmp/data.bz2"
 same libbz2 bzip2 -t "$tmp/data.bz2"
 same libbz2 bzip2 -s -d -c "$tmp/data.bz2"
+say "brotli under policy/brotli.policy (read mode)"
+brotlipipe=$top_builddir/tests/progs/brotlipipe
+need_built "$brotlipipe"
+same brotli "$brotlipipe" -c 9
+"$brotlipipe" -c 5 <"$tmp/data" >"$tmp/data.br" || hard_error "brotlipipe failed without the shim"
+plain "$brotlipipe" -d <"$tmp/data.br" >"$tmp/want" 2>"$tmp/want.err"
+extra_env=PKREWIND_STATS=1 shim "$top_srcdir/policy/brotli.policy" "$brotlipipe" -d <"$tmp/data.br" \
+	>"$tmp/out" 2>"$tmp/err"
+extra_env=
+test $st -eq 0 && cmp -s "$tmp/data" "$tmp/out" ||
+	{ show "$tmp/err" stderr; fail "brotlipipe -d under policy/brotli.policy: $(describe_status) or output differs"; }
+need_calls "$tmp/err" BrotliDecoderDecompressStream
+
 say "git under policy/libz.policy (read mode)"
 export top_srcdir
 plain sh "$top_srcdir/tests/args/gitwork" "$tmp/g1" >"$tmp/want" 2>"$tmp/want.err"
