@@ -194,6 +194,23 @@ static const char *kind_name(enum pkr_arg_kind k)
 	return n[k];
 }
 
+/* Which argument (or field of a struct argument) a message is about:
+ * formatted only when one is printed. */
+struct where {
+	size_t arg;                   /* 1-based */
+	const char *field;            /* NULL: the argument itself */
+};
+
+static const char *where_str(const struct where *w, char *buf, size_t n)
+{
+	if (w->field)
+		pkr_fmt(buf, n, "argument %zu field %s", w->arg, w->field);
+	else
+		pkr_fmt(buf, n, "argument %zu", w->arg);
+	return buf;
+}
+#define WHERE(w) where_str((w), (char[96]){ 0 }, 96)
+
 static void *dom_malloc(struct pkr_domain *d, size_t n)
 {
 	return ((void *(*)(size_t))d->rt_malloc->stub)(n);
@@ -207,14 +224,14 @@ static void dom_free(struct pkr_domain *d, void *p)
 /* A `keep` argument: its copy belongs to the call's (first) struct
  * mirror, made once per program address. */
 static bool keep(struct call *c, int *err, const struct pkr_arg *a, uint64_t *slot,
-		 uintptr_t p, const char *what)
+		 uintptr_t p, const struct where *what)
 {
 	struct mirror *m = c->nst ? c->st[0].m : NULL;
 	struct kept *k = NULL;
 	size_t len = (size_t)(a->len.value * a->len.scale);
 
 	if (!m) {
-		refuse(c, err, "%s (keep): no struct to keep it with (a NULL struct pointer)", what);
+		refuse(c, err, "%s (keep): no struct to keep it with (a NULL struct pointer)", WHERE(what));
 		return false;
 	}
 	for (size_t i = 0; i < PKR_MAX_KEEPS && !k; i++)
@@ -225,7 +242,7 @@ static bool keep(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 			k = &m->kept[i];
 			k->dom = dom_malloc(c->d, len ? len : 1);
 			if (!k->dom) {
-				refuse(c, err, "%s (keep): the domain's heap is full", what);
+				refuse(c, err, "%s (keep): the domain's heap is full", WHERE(what));
 				return false;
 			}
 			k->prog = p;
@@ -234,7 +251,7 @@ static bool keep(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 			memcpy(k->last, (const void *)p, len);
 		}
 	if (!k) {
-		refuse(c, err, "%s (keep): more than %d kept buffers for one struct", what,
+		refuse(c, err, "%s (keep): more than %d kept buffers for one struct", WHERE(what),
 		       PKR_MAX_KEEPS);
 		return false;
 	}
@@ -297,7 +314,7 @@ static bool add_item(struct call *c, int *err, uintptr_t p, size_t len, bool bac
  * NULL, and a function of the domain's own (the library's default handler
  * handed back) stays itself.  As an item without bytes, so that a struct
  * field gets the program's pointer back after the call. */
-static bool callback(struct call *c, int *err, uint64_t *slot, uintptr_t p, const char *what)
+static bool callback(struct call *c, int *err, uint64_t *slot, uintptr_t p, const struct where *what)
 {
 	void *stub;
 	struct item *it;
@@ -306,7 +323,7 @@ static bool callback(struct call *c, int *err, uint64_t *slot, uintptr_t p, cons
 		return true;
 	stub = pkr_tramp_callback(c->d, (void *)p);
 	if (!stub) {
-		refuse(c, err, "%s (callback): no callback slot left (at most %d)", what, PKR_MAX_CB);
+		refuse(c, err, "%s (callback): no callback slot left (at most %d)", WHERE(what), PKR_MAX_CB);
 		return false;
 	}
 	it = new_item(c, err, p, slot);
@@ -320,7 +337,7 @@ static bool callback(struct call *c, int *err, uint64_t *slot, uintptr_t p, cons
 /* Plan the copy of one annotated pointer *slot (an argument register or
  * a field of a mirror).  `what` names it for messages.  False: refused. */
 static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *slot,
-		 const struct pkr_struct_policy *st, uintptr_t base, const char *what)
+		 const struct pkr_struct_policy *st, uintptr_t base, const struct where *what)
 {
 	uintptr_t p = (uintptr_t)*slot;
 	size_t len = 0;
@@ -328,7 +345,7 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 	switch (a->kind) {
 	case PKR_ARG_HANDLE:
 		if (p && !dom_owns(c->d, p, 1)) {
-			refuse(c, err, "%s (handle) 0x%lx is not the domain's memory", what,
+			refuse(c, err, "%s (handle) 0x%lx is not the domain's memory", WHERE(what),
 			       (unsigned long)p);
 			return false;
 		}
@@ -353,7 +370,7 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 	if (a->kind == PKR_ARG_STRING)
 		len = strlen((const char *)p) + 1;
 	else if (!len_value(c, &a->len, st, base, &len)) {
-		refuse(c, err, "%s (%s) has a length past %llu bytes", what, kind_name(a->kind),
+		refuse(c, err, "%s (%s) has a length past %llu bytes", WHERE(what), kind_name(a->kind),
 		       (unsigned long long)MAX_COPY);
 		return false;
 	}
@@ -445,7 +462,6 @@ static bool plan_struct(struct call *c, int *err, const struct pkr_arg *a, size_
 	const struct pkr_struct_policy *st = a->st;
 	uintptr_t p = (uintptr_t)*argp(c->r, (unsigned)argi);
 	struct mirror *m;
-	char what[96];
 
 	if (!p)
 		return true;
@@ -466,8 +482,9 @@ static bool plan_struct(struct call *c, int *err, const struct pkr_arg *a, size_
 
 		if (fd->a.kind == PKR_ARG_U32 || fd->a.kind == PKR_ARG_U64)
 			continue;
-		pkr_fmt(what, sizeof what, "argument %zu field %s", argi + 1, fd->name);
-		if (!plan(c, err, &fd->a, (uint64_t *)((char *)m->dom + fd->offset), st, p, what))
+		struct where what = { argi + 1, fd->name };
+
+		if (!plan(c, err, &fd->a, (uint64_t *)((char *)m->dom + fd->offset), st, p, &what))
 			return false;
 	}
 	c->st[c->nst].n = c->nit - c->st[c->nst].first;
@@ -476,16 +493,45 @@ static bool plan_struct(struct call *c, int *err, const struct pkr_arg *a, size_
 	return true;
 }
 
+/* Scratch on this thread's stack of the domain, below where the call
+ * will start (td->sp, lowered for the call): no allocation.  Only for a
+ * call from the program's side (t->cur NULL: a call made while a domain
+ * runs on this thread starts below its frames, not at td->sp), on a
+ * thread that has the stack, and for copies that leave most of it. */
+#define STACK_SCRATCH_MAX (256u << 10)
+static void *stack_scratch(struct call *c, struct pkr_tdom **tdp, uintptr_t *saved)
+{
+	struct pkr_thread *t = pkr_tls_thread;
+	struct pkr_tdom *td;
+	uintptr_t p;
+
+	if (!t || t->cur || c->total > STACK_SCRATCH_MAX)
+		return NULL;
+	td = &t->doms[c->d->index];
+	if (!td->sp || td->sp - td->stack_lo < 2 * STACK_SCRATCH_MAX + c->total)
+		return NULL;
+	p = (td->sp - c->total) & ~(uintptr_t)63;
+	*saved = td->sp;
+	*tdp = td;
+	td->sp = p - 64;
+	return (void *)p;
+}
+
 void pkr_marshal_call(struct pkr_mregs *r)
 {
-	struct call c = { .r = r, .d = r->fn->dom, .fp = r->fn->marshal };
+	struct call c;     /* not zeroed: 4 KiB of items, each set when used */
 	int err = errno;
 	const struct pkr_thread *t;
 	uint64_t rewinds, resets;
 	void *scratch = NULL;
-	bool write = c.d->pol->trust == PKR_TRUST_WRITE;
-	char what[32];
+	struct pkr_tdom *td = NULL;
+	uintptr_t saved_sp = 0;
+	bool write = r->fn->dom->pol->trust == PKR_TRUST_WRITE;
 
+	c.r = r;
+	c.d = r->fn->dom;
+	c.fp = r->fn->marshal;
+	c.nit = c.total = c.nst = 0;
 	c.none = c.d->pol->trust == PKR_TRUST_NONE;
 	r->nsarg = 0;
 	/* Stacked arguments that may be replaced: within the window the gate
@@ -501,17 +547,20 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	for (size_t i = 0; i < c.fp->nargs; i++) {
 		const struct pkr_arg *a = &c.fp->args[i];
 
-		pkr_fmt(what, sizeof what, "argument %zu", i + 1);
+		struct where what = { i + 1, NULL };
+
 		if ((write && a->kind != PKR_ARG_HANDLE && a->kind != PKR_ARG_CALLBACK) ||
 		    a->kind == PKR_ARG_STRUCT)
 			continue;
-		if (!plan(&c, &err, a, argp(r, (unsigned)i), NULL, 0, what))
+		if (!plan(&c, &err, a, argp(r, (unsigned)i), NULL, 0, &what))
 			goto out;
 	}
 	for (size_t s = 0; s < c.nst; s++)
 		sync_kept(c.st[s].m, true);
 	if (c.total) {
-		scratch = dom_malloc(c.d, c.total);
+		scratch = stack_scratch(&c, &td, &saved_sp);
+		if (!scratch)
+			scratch = dom_malloc(c.d, c.total);
 		if (!scratch) {
 			refuse(&c, &err, "cannot allocate %zu bytes in the domain's heap for "
 			       "the copies of its arguments", c.total);
@@ -596,7 +645,9 @@ void pkr_marshal_call(struct pkr_mregs *r)
 			mirror_forget(&c, m);
 	}
 done:
-	if (scratch && __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED) == resets)
+	if (saved_sp)
+		td->sp = saved_sp;
+	else if (scratch && __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED) == resets)
 		dom_free(c.d, scratch);
 	errno = err;
 	return;

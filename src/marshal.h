@@ -22,9 +22,12 @@
  *  - Copies are made and copied back with the program's rights, by the
  *    program's thread, before and after the call: no other thread's view
  *    of the program changes during the call.
- *  - Copies and mirrors live in the domain's heap, allocated through the
- *    gate (the runtime's malloc); after an on-fault reset, mirrors made
- *    before it are forgotten (the heap they were in is gone).
+ *  - Per-call copies live on the thread's stack of the domain, below
+ *    where the call starts (td->sp lowered for the call), when the call
+ *    comes from the program's side and they are small (256 KiB), else in
+ *    the domain's heap (the runtime's malloc, through the gate); struct
+ *    mirrors and `keep` buffers always in the heap.  After an on-fault
+ *    reset, mirrors made before it are forgotten (the heap is gone).
  *  - Not async-signal-safe in general: the copies come from the domain's
  *    allocator (through the gate), which takes the runtime's heap lock.
  *    It allocates nothing from the program and takes no program lock.
