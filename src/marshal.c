@@ -54,6 +54,7 @@ struct item {
 	int var;                      /* `ref`: the item of the pointer variable
 				       * whose copy points at this buffer, -1 */
 	bool is_var;                  /* `ref`: this is the pointer variable */
+	bool sret;                    /* %rax returns this copy's address */
 	uint64_t *slot;               /* where the library finds the pointer */
 };
 
@@ -188,7 +189,7 @@ static const char *kind_name(enum pkr_arg_kind k)
 		[PKR_ARG_VALUE] = "-", [PKR_ARG_IN] = "in", [PKR_ARG_OUT] = "out",
 		[PKR_ARG_INOUT] = "inout", [PKR_ARG_STRING] = "string",
 		[PKR_ARG_HANDLE] = "handle", [PKR_ARG_STRUCT] = "struct",
-		[PKR_ARG_CALLBACK] = "callback",
+		[PKR_ARG_CALLBACK] = "callback", [PKR_ARG_SRET] = "sret",
 		[PKR_ARG_U32] = "u32", [PKR_ARG_U64] = "u64",
 	};
 	return n[k];
@@ -359,6 +360,7 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 		break;
 	case PKR_ARG_OUT:
 	case PKR_ARG_INOUT:
+	case PKR_ARG_SRET:
 		break;
 	default:
 		return true;
@@ -393,8 +395,11 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 	}
 	if (len == 0)
 		return true;
-	return add_item(c, err, p, len, a->kind == PKR_ARG_OUT || a->kind == PKR_ARG_INOUT,
-			a->kind == PKR_ARG_OUT && c->none, slot);
+	if (!add_item(c, err, p, len, a->kind != PKR_ARG_IN && a->kind != PKR_ARG_STRING,
+		      (a->kind == PKR_ARG_OUT || a->kind == PKR_ARG_SRET) && c->none, slot))
+		return false;
+	c->it[c->nit - 1].sret = a->kind == PKR_ARG_SRET;
+	return true;
 }
 
 
@@ -517,6 +522,16 @@ static void *stack_scratch(struct call *c, struct pkr_tdom **tdp, uintptr_t *sav
 	return (void *)p;
 }
 
+/* A call that did not return (refused, rewound) of a function that
+ * returns a struct by value: %rax still returns the caller's own hidden
+ * pointer (the struct as it was), never the fault-return as an address. */
+static void sret_unchanged(struct call *c)
+{
+	for (size_t i = 0; i < c->nit; i++)
+		if (c->it[i].sret)
+			c->r->ret_rax = c->it[i].prog;
+}
+
 void pkr_marshal_call(struct pkr_mregs *r)
 {
 	struct call c;     /* not zeroed: 4 KiB of items, each set when used */
@@ -599,8 +614,10 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	if (pkr_learn_on)
 		pkr_learn_leave();
 	t = pkr_tls_thread;
-	if (t && t->rewinds != rewinds)
+	if (t && t->rewinds != rewinds) {
+		sret_unchanged(&c);
 		goto done;         /* rewound: the program's memory stays as it was */
+	}
 
 	for (size_t i = 0; i < c.nit; i++) {
 		if (c.it[i].cb)
@@ -608,6 +625,10 @@ void pkr_marshal_call(struct pkr_mregs *r)
 		else if (c.it[i].back && !c.it[i].is_var)
 			memcpy((void *)c.it[i].prog, c.it[i].dom, c.it[i].len);
 	}
+	/* A struct returned by value: %rax returns the hidden pointer. */
+	for (size_t i = 0; i < c.nit; i++)
+		if (c.it[i].sret && r->ret_rax == (uint64_t)(uintptr_t)c.it[i].dom)
+			r->ret_rax = c.it[i].prog;
 	/* `ref` variables: a pointer into the buffer's copy becomes one into
 	 * the program's buffer. */
 	for (size_t i = 0; i < c.nit; i++) {
@@ -652,5 +673,6 @@ done:
 	errno = err;
 	return;
 out:
+	sret_unchanged(&c);
 	errno = err;
 }

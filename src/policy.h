@@ -114,6 +114,9 @@ enum pkr_arg_kind {
 			       * the domain's memory (or be NULL) */
 	PKR_ARG_STRUCT,       /* struct NAME: the fields say what crosses; the
 			       * struct itself is read and written */
+	PKR_ARG_SRET,         /* `sret SIZE`, first only: the hidden pointer to
+			       * a large struct returned by value (out [SIZE],
+			       * and %rax, which returns it, turned back) */
 	PKR_ARG_CALLBACK,     /* a program function the library calls: it gets
 			       * a reverse gate (tramp.h) */
 	PKR_ARG_U32,          /* fields only: a 32-bit number (a length) */

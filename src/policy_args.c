@@ -5,7 +5,7 @@
  *   function NAME (ARG, ARG, ...) [fault-return ...]
  *   ARG   := - | [ref] in [LEN] [keep] | [ref] out [LEN] [keep]
  *          | [ref] inout [LEN] [keep] | string | handle | callback
- *          | struct NAME [end]
+ *          | struct NAME [end] | sret SIZE (first only)
  *   LEN   := TERM [x SIZE]
  *   TERM  := NUMBER | argN[.u32] | *argN[.u32] | FIELD (in a struct)
  *   struct NAME size SIZE
@@ -259,7 +259,7 @@ static bool sc_len(struct scan *sc, struct field_builder *fb, struct pkr_len *l)
 }
 
 static const char *const arg_words[] = {
-	"in", "out", "inout", "ref", "string", "handle", "struct", "callback",
+	"in", "out", "inout", "ref", "string", "handle", "struct", "callback", "sret",
 };
 static const char *const field_words[] = {
 	"in", "out", "inout", "string", "handle", "callback", "u32", "u64",
@@ -291,7 +291,7 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 	n = sc_ident(sc, &s);
 	if (n == 0) {
 		sc_expected(sc, sc->in_struct ? "a field kind (u32, u64, in, out, inout, string, handle, callback)"
-					      : "an argument (-, in, out, inout, ref, string, handle, struct, callback)");
+					      : "an argument (-, in, out, inout, ref, string, handle, struct, callback, sret)");
 		return false;
 	}
 	if (!sc->in_struct && word_is(s, n, "ref")) {
@@ -345,6 +345,14 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 		a->kind = PKR_ARG_CALLBACK;
 		return true;
 	}
+	if (!sc->in_struct && word_is(s, n, "sret")) {
+		/* sret SIZE: checked to be first by the list */
+		a->kind = PKR_ARG_SRET;
+		a->len.kind = PKR_LEN_CONST;
+		a->len.scale = 1;
+		sc_peek(sc);
+		return sc_number(sc, PKR_MAX_STRUCT_SIZE, "sret size", &a->len.value);
+	}
 	if (sc->in_struct && (word_is(s, n, "u32") || word_is(s, n, "u64"))) {
 		a->kind = word_is(s, n, "u32") ? PKR_ARG_U32 : PKR_ARG_U64;
 		return true;
@@ -382,9 +390,7 @@ static bool sc_annotation(struct scan *sc, struct pkr_arg *a, struct field_build
 		size_t nkw = sc->in_struct ? COUNT(field_words) : COUNT(arg_words);
 		const char *sug = pkr_suggest(s, n, kw, nkw);
 
-		if (word_is(s, n, "sret"))
-			sc_error(sc, at, "'%.*s' annotations are not supported yet", (int)n, s);
-		else if (sug)
+		if (sug)
 			sc_error(sc, at, "unknown annotation '%.*s' (did you mean '%s'?)", (int)n, s, sug);
 		else
 			sc_error(sc, at, "unknown annotation '%.*s'", (int)n, s);
@@ -417,6 +423,11 @@ bool parse_arg_list(struct parser *ps, struct linectx *lc, const struct pkr_arg 
 			}
 			if (!sc_annotation(&sc, &v[n], NULL))
 				return false;
+			if (v[n].kind == PKR_ARG_SRET && n != 0) {
+				sc_error(&sc, at, "'sret' is the first argument (the hidden "
+					 "pointer to the result), not argument %zu", n + 1);
+				return false;
+			}
 			if (v[n].keep && !keep_at)
 				keep_at = at;
 			n++;

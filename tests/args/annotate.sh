@@ -24,9 +24,12 @@
 #     again, in every mode (plain run's output, no fault); one the library
 #     hands back is callable by the program; without the annotation the
 #     same calls fault in read mode;
-#  7. a library that calls a callback stub of a slot not its own is
+#  7. `sret 40`: a struct returned by value (through the hidden pointer)
+#     is the plain run's in every mode, and a call of it that faults is
+#     rewound and the program goes on;
+#  8. a library that calls a callback stub of a slot not its own is
 #     rewound with a diagnostic;
-#  8. a NULL dereference in a program callback kills the process with the
+#  9. a NULL dereference in a program callback kills the process with the
 #     signal it would without the shim, and is not reported or rewound as
 #     the library's.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
@@ -122,6 +125,10 @@ done
 say "a library entering a callback stub not its own is refused"
 expect "read none write" forgecb '^forgecb: returned -1$' \
 	"domain ann entered a callback stub that is not one of its own" "forged callback not rewound"
+
+say "a call returning a struct by value (sret) that faults is rewound"
+expect "read none write" sretfault '^sretfault: survived$' \
+	"domain ann: call to pkrann_make rewound: returns -1" "sret call not rewound"
 
 say "a forged handle is refused"
 plain "$annprog" forge >"$tmp/out" 2>&1

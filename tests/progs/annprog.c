@@ -8,6 +8,7 @@
  *   annprog buffers   buffers, lengths and a callback: what learn mode infers
  *   annprog cbcrash   a program callback with a NULL dereference
  *   annprog forgecb   the library calls a callback stub not its own
+ *   annprog sretfault a struct returned by value from a call that faults
  *   annprog forge     a handle that points at the program's own memory
  *   annprog overrun   a library that writes 12 bytes past the buffer
  *   annprog huge      a length of 2^40 bytes for a 16-byte buffer
@@ -105,6 +106,11 @@ static int calls(void)
 		r = pkrann_stack(1, 2, 3, 4, 5, 6, &sum, sbuf + 2, 10);
 		printf("stack: %d %u [%s]\n", r, sum, sbuf);
 	}
+	{
+		struct pkrann_big b = pkrann_make(3);
+
+		printf("make: %ld %ld %ld %ld %ld\n", b.v[0], b.v[1], b.v[2], b.v[3], b.v[4]);
+	}
 	h = pkrann_new(7);
 	printf("handle: %d %d %d\n", pkrann_use(h, 1), pkrann_use(h, 2), pkrann_use(h, 3));
 	pkrann_free(h);
@@ -172,6 +178,15 @@ int main(int argc, char **argv)
 		int v[4] = { 1, 2, 3, 4 };
 
 		printf("cbcrash: %ld\n", pkrann_each(v, 4, crash_cb, NULL));
+		return 0;
+	}
+	if (!strcmp(what, "sretfault")) {
+		/* Under the shim only: the library's NULL write is rewound and
+		 * the struct stays as the program had it. */
+		volatile struct pkrann_big b = pkrann_make(0);
+
+		(void)b;
+		printf("sretfault: survived\n");
 		return 0;
 	}
 	if (!strcmp(what, "forgecb")) {
