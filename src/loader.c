@@ -99,6 +99,27 @@ int pkr_loader_tag_loader_data(int key)
 		pkr_log(PKR_LOG_DEBUG, "loader data [0x%lx-0x%lx) tagged with key %d%s",
 			(unsigned long)a, (unsigned long)b, key, rc ? ": failed" : "");
 	}
+	/* The vDSO's data pages ([vvar], [vvar_vclock]: read-only, right
+	 * below it), which clock_gettime(), time() and gettimeofday() read:
+	 * readable to a none-mode domain too.  A kernel that refuses to tag
+	 * them leaves those calls faulting in none mode (said at debug
+	 * level). */
+	{
+		uintptr_t vdso = getauxval(AT_SYSINFO_EHDR), at = vdso;
+		int steps = 0;
+
+		for (long i = n - 1; i >= 0 && vdso && steps < 2; i--) {
+			if (maps[i].hi != at || maps[i].prot != PROT_READ)
+				continue;
+			int r = pkey_mprotect((void *)maps[i].lo, maps[i].hi - maps[i].lo,
+					      PROT_READ, key);
+			pkr_log(PKR_LOG_DEBUG, "vDSO data [0x%lx-0x%lx) tagged with key %d%s",
+				(unsigned long)maps[i].lo, (unsigned long)maps[i].hi, key,
+				r ? ": failed" : "");
+			at = maps[i].lo;
+			steps++;
+		}
+	}
 	free(maps);
 	return rc;
 }

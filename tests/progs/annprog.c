@@ -111,6 +111,8 @@ static int calls(void)
 
 		printf("make: %ld %ld %ld %ld %ld\n", b.v[0], b.v[1], b.v[2], b.v[3], b.v[4]);
 	}
+	printf("clocks: %d, env HOME %d, env PKRANN_NOPE %d\n", pkrann_clocks(),
+	       pkrann_hasenv("HOME"), pkrann_hasenv("PKRANN_NOPE"));
 	h = pkrann_new(7);
 	printf("handle: %d %d %d\n", pkrann_use(h, 1), pkrann_use(h, 2), pkrann_use(h, 3));
 	pkrann_free(h);
