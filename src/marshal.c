@@ -179,6 +179,11 @@ static bool len_value(const struct call *c, const struct pkr_len *l,
 	v *= l->scale;
 	if (v > MAX_COPY)
 		return false;
+	/* `- N` below zero is no length (a ciphertext shorter than its
+	 * tag): refused, as the library would refuse it. */
+	if (l->add < 0 && v < (uint64_t)-l->add)
+		return false;
+	v += (uint64_t)l->add;
 	*out = (size_t)v;
 	return true;
 }
@@ -372,7 +377,7 @@ static bool plan(struct call *c, int *err, const struct pkr_arg *a, uint64_t *sl
 	if (a->kind == PKR_ARG_STRING)
 		len = strlen((const char *)p) + 1;
 	else if (!len_value(c, &a->len, st, base, &len)) {
-		refuse(c, err, "%s (%s) has a length past %llu bytes", WHERE(what), kind_name(a->kind),
+		refuse(c, err, "%s (%s) has a length below 0 or past %llu bytes", WHERE(what), kind_name(a->kind),
 		       (unsigned long long)MAX_COPY);
 		return false;
 	}

@@ -136,6 +136,7 @@ struct pkr_len {
 	unsigned width;       /* 4 or 8 (ARG, DEREF; a FIELD's own width) */
 	uint64_t value;       /* CONST */
 	uint64_t scale;       /* element size, 1 for bytes */
+	int64_t add;          /* `+ N` or `- N`, in bytes, after the scale */
 };
 
 struct pkr_struct_policy;

@@ -6,7 +6,7 @@
  *   ARG   := - | [ref] in [LEN] [keep] | [ref] out [LEN] [keep]
  *          | [ref] inout [LEN] [keep] | string | handle | callback
  *          | struct NAME [end] | sret SIZE (first only)
- *   LEN   := TERM [x SIZE]
+ *   LEN   := TERM [x SIZE] [+ N | - N]
  *   TERM  := NUMBER | argN[.u32] | *argN[.u32] | FIELD (in a struct)
  *   struct NAME size SIZE
  *   field NAME OFFSET (u32 | u64 | in [LEN] | out [LEN] | inout [LEN]
@@ -254,6 +254,16 @@ static bool sc_len(struct scan *sc, struct field_builder *fb, struct pkr_len *l)
 			sc_error(sc, at, "element size 0");
 			return false;
 		}
+	}
+	c = sc_peek(sc);
+	if (c == '+' || c == '-') {
+		uint64_t v;
+
+		sc->p++;
+		sc_peek(sc);
+		if (!sc_number(sc, PKR_MAX_STRUCT_SIZE, "length offset", &v))
+			return false;
+		l->add = c == '+' ? (int64_t)v : -(int64_t)v;
 	}
 	return sc_punct(sc, ']', "']' after the length");
 }

@@ -1059,6 +1059,8 @@ static const struct error_case {
 	{ T(D "function f (out [4 x 0])\n"), "t.policy:3:20: element size 0" },
 	{ T(D "function f (-, sret 16)\n"), "t.policy:3:16: 'sret' is the first argument (the hidden pointer to the result), not argument 2" },
 	{ T(D "function f (sret)\n"), "t.policy:3:17: expected sret size, not ')'" },
+	{ T(D "function f (out [arg3 +])\n"), "t.policy:3:24: expected length offset, not ']'" },
+	{ T(D "function f (out [arg3 * 2])\n"), "t.policy:3:23: expected ']' after the length, not '*'" },
 	{ T(D "function f (ref [4])\n"), "t.policy:3:17: expected in, out or inout after 'ref'" },
 	{ T(D "struct s size 8\nfunction f (struct s, ref out [8] keep)\n"), "t.policy:4:35: 'keep' and 'ref' do not go together" },
 	{ T(D "function f (callbak)\n"), "t.policy:3:13: unknown annotation 'callbak' (did you mean 'callback'?)" },

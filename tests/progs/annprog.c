@@ -113,6 +113,17 @@ static int calls(void)
 	}
 	printf("clocks: %d, env HOME %d, env PKRANN_NOPE %d\n", pkrann_clocks(),
 	       pkrann_hasenv("HOME"), pkrann_hasenv("PKRANN_NOPE"));
+	{
+		char tagged[32], back[32];
+		size_t n;
+
+		memset(tagged, '.', sizeof tagged);
+		memset(back, '.', sizeof back);
+		n = pkrann_tag(tagged, "payload", 7);
+		printf("tag: %zu [%.32s]\n", n, tagged);
+		n = pkrann_untag(back, tagged, n);
+		printf("untag: %zu [%.32s]\n", n, back);
+	}
 	h = pkrann_new(7);
 	printf("handle: %d %d %d\n", pkrann_use(h, 1), pkrann_use(h, 2), pkrann_use(h, 3));
 	pkrann_free(h);
