@@ -4,8 +4,9 @@
 
 # Building: the autotools chain, the compiler (g++ for the C++ test
 # fixtures), libelf (the command reads library files: `pkrewind
-# symbols`), Check (unit tests).
-PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc g++ libc6-dev libelf-dev check"
+# symbols`), libdw (argument types from DWARF: `symbols --policy`), Check
+# (unit tests).
+PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc g++ libc6-dev libelf-dev libdw-dev check"
 # The real-program corpus (tests/corpus): Debian programs whose library
 # the tests isolate (XML and XSLT, JSON, SQL, file types, JPEG, TIFF, C++
 # image metadata, PNG, liblzma in zstd, an interpreter's extension modules).

@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "cliutil.h"
+#include "dwarfargs.h"
 #include "elfsyms.h"
 #include "libpath.h"
 #include "log.h"
@@ -313,9 +314,10 @@ static void print_skeleton(const struct pkr_symtab *t, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char *abs = realpath(path, NULL);
-	const char *spec;
+	const char *spec, *why = NULL;
 	char dname[64];
 	size_t i;
+	struct pkr_dwarf *dw;
 
 	base = base ? base + 1 : path;
 	domain_name_for(t->soname ? t->soname : base, dname, sizeof dname);
@@ -330,23 +332,43 @@ static void print_skeleton(const struct pkr_symtab *t, const char *path)
 	       abs ? abs : path);
 	printf("# Review each fault-return: -1 suits functions returning a status;\n"
 	       "# use null for pointers and void for functions without a result.\n");
+	dw = pkr_dwarf_open(path, &why);
+	if (dw)
+		printf("# Argument kinds from the library's DWARF (pkrewind.policy(5),\n"
+		       "# \"ARGUMENTS\"): check each; where a length is unknown (LEN?) the\n"
+		       "# suggestion is a comment.\n");
+	else
+		printf("# No argument kinds: %s.\n", why);
 	printf("domain %s\n", dname);
 	printf("    library %s\n", spec);
 	printf("    trusted-memory read\n");
 	printf("    on-fault rewind\n");
 	for (i = 0; i < t->nsyms; i++) {
 		const struct pkr_sym *s = &t->syms[i];
+		char proto[512], list[512];
+		bool complete = false, have = false;
 
 		if (s->kind == PKR_SYM_OBJECT)
 			continue;
 		if (i > 0 && strcmp(t->syms[i - 1].name, s->name) == 0 &&
 		    t->syms[i - 1].kind != PKR_SYM_OBJECT)
 			continue;   /* another version of the same function */
-		if (is_c_identifier(s->name) && strlen(s->name) <= PKR_MAX_NAME)
-			printf("    function %s fault-return -1\n", s->name);
-		else
+		if (!is_c_identifier(s->name) || strlen(s->name) > PKR_MAX_NAME) {
 			printf("    # function %s: name cannot be written in a policy\n",
 			       s->name);
+			continue;
+		}
+		if (dw && pkr_dwarf_args(dw, s->name, proto, sizeof proto, list, sizeof list,
+					 &complete)) {
+			have = true;
+			printf("    # %s\n", proto);
+			if (list[0] && !complete)
+				printf("    #   from DWARF: %s: complete it (LEN?, a struct block)\n", list);
+		}
+		if (have && complete && list[0])
+			printf("    function %s %s fault-return -1\n", s->name, list);
+		else
+			printf("    function %s fault-return -1\n", s->name);
 	}
 	for (i = 0; i < t->nsyms; i++) {
 		const struct pkr_sym *s = &t->syms[i];
@@ -358,6 +380,7 @@ static void print_skeleton(const struct pkr_symtab *t, const char *path)
 			continue;
 		printf("    # data %s: shared with the program if it uses it (libpkrewind(7))\n", s->name);
 	}
+	pkr_dwarf_close(dw);
 	free(abs);
 }
 

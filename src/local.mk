@@ -62,6 +62,7 @@ bin_PROGRAMS += src/pkrewind
 # The command reads library files with libelf; the shim does not link it
 # (see src/elf.h).
 src_pkrewind_SOURCES = src/cli.c src/cli_learn.c src/cli.h src/cliutil.c src/cliutil.h \
-	src/libpath.c src/libpath.h src/elfsyms.c src/elfsyms.h
-src_pkrewind_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS)
-src_pkrewind_LDADD = src/libpkrcommon.la $(LIBELF_LIBS)
+	src/libpath.c src/libpath.h src/elfsyms.c src/elfsyms.h \
+	src/dwarfargs.c src/dwarfargs.h
+src_pkrewind_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS)
+src_pkrewind_LDADD = src/libpkrcommon.la $(LIBELF_LIBS) $(LIBDW_LIBS)

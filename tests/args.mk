@@ -7,6 +7,8 @@
 
 check_LTLIBRARIES += tests/fixtures/libpkrann.la
 tests_fixtures_libpkrann_la_SOURCES = tests/fixtures/libpkrann.c tests/fixtures/pkrann.h
+# DWARF whatever CFLAGS say: tests/args/dwarf.sh reads it.
+tests_fixtures_libpkrann_la_CFLAGS = $(AM_CFLAGS) -g
 tests_fixtures_libpkrann_la_LDFLAGS = -avoid-version -shared \
 	-rpath $(abs_builddir)/tests
 
@@ -21,7 +23,10 @@ ARGS_TESTS = \
 	tests/args/shipped.sh \
 	tests/args/learn.sh
 
-EXTRA_DIST += $(ARGS_TESTS) tests/args/gitwork \
+# Needs no keys: in TESTS directly.
+TESTS += tests/args/dwarf.sh
+
+EXTRA_DIST += $(ARGS_TESTS) tests/args/dwarf.sh tests/args/gitwork \
 	tests/data/args/ann-read.policy \
 	tests/data/args/ann-none.policy \
 	tests/data/args/ann-write.policy \
@@ -31,5 +36,5 @@ EXTRA_DIST += $(ARGS_TESTS) tests/args/gitwork \
 	tests/data/args/learn-bz2.policy
 
 check-args:
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(ARGS_TESTS)'
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(ARGS_TESTS) tests/args/dwarf.sh'
 .PHONY: check-args
