@@ -26,6 +26,7 @@
 #include "cliutil.h"
 #include "log.h"
 #include "policy.h"
+#include "policyfile.h"
 
 struct seen {
 	char dom[64], fn[256];
@@ -149,26 +150,6 @@ static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64
 	return true;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - n < 4096)
-			buf = xrealloc(buf, cap = cap * 2 + 4096);
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* A word at s (after blanks): its length if it is `w`. */
 static const char *skip_blank(const char *s)
 {
@@ -288,7 +269,7 @@ int pkr_cli_learn(int argc, char **argv)
 	const char *base = NULL, *out = NULL;
 	char rec[] = "/tmp/pkrewind-learn-XXXXXX", cmd[1024] = "", *text, *recs, *line;
 	size_t len, rlen;
-	int c, fd, status;
+	int c, fd, status, err;
 	pid_t pid;
 	FILE *o;
 
@@ -310,9 +291,9 @@ int pkr_cli_learn(int argc, char **argv)
 			"[--] COMMAND [ARGS...]\n");
 		return 2;
 	}
-	text = read_all(base, &len);
-	if (!text) {
-		pkr_log(PKR_LOG_ERROR, "learn: %s: %s", base, strerror(errno));
+	err = pkr_read_file(base, &text, &len);
+	if (err) {
+		pkr_log(PKR_LOG_ERROR, "learn: %s: %s", base, strerror(err));
 		return 127;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -351,7 +332,8 @@ int pkr_cli_learn(int argc, char **argv)
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	recs = read_all(rec, &rlen);
+	if (pkr_read_file(rec, &recs, &rlen) != 0)
+		recs = NULL;
 	unlink(rec);
 	for (line = recs ? strtok(recs, "\n") : NULL; line; line = strtok(NULL, "\n"))
 		add_line(line);

@@ -118,6 +118,14 @@ struct pkr_domain *pkr_domain_of_heap(uintptr_t a)
 	return NULL;
 }
 
+bool pkr_domain_in_objs(const struct pkr_domain *d, uintptr_t a, size_t len)
+{
+	for (size_t i = 0; d && i < d->nobjs; i++)
+		if (a >= d->objs[i].lo && a <= d->objs[i].hi && len <= d->objs[i].hi - a)
+			return true;
+	return false;
+}
+
 struct link_map *pkr_domain_first_object(const struct pkr_domain *d)
 {
 	struct link_map *l = NULL;

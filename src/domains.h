@@ -225,6 +225,10 @@ struct pkr_domain *pkr_domain_of(uintptr_t a, const struct pkr_lib **libp, bool 
  * before it is published); NULL if none. */
 struct pkr_domain *pkr_domain_of_heap(uintptr_t a);
 
+/* Does [a, a + len) lie inside one of d's namespace objects (d->objs)?
+ * Async-signal-safe. */
+bool pkr_domain_in_objs(const struct pkr_domain *d, uintptr_t a, size_t len);
+
 /* The first object of d's namespace, in load order (follow l_next);
  * NULL if ld.so does not say. */
 struct link_map *pkr_domain_first_object(const struct pkr_domain *d);

@@ -87,26 +87,6 @@ static struct record *find(const struct pkr_fn *fn, int arg, int callback)
 	return &records[nrecords++];
 }
 
-static void put_u(char *buf, size_t *n, unsigned long long v)
-{
-	char d[24];
-	int k = 0;
-
-	do
-		d[k++] = (char)('0' + v % 10);
-	while ((v /= 10) && k < 24);
-	while (k)
-		buf[(*n)++] = d[--k];
-}
-
-static void put_s(char *buf, size_t *n, const char *s)
-{
-	size_t l = strlen(s);
-
-	memcpy(buf + *n, s, l);
-	*n += l;
-}
-
 static void dump(void)
 {
 	char line[1024];
@@ -116,28 +96,17 @@ static void dump(void)
 	lock(true);
 	for (unsigned i = 0; i < nrecords; i++) {
 		const struct record *r = &records[i];
-		size_t n = 0;
+		size_t n;
 
 		if (strlen(r->fn->dom->pol->name) + strlen(r->fn->name) > 700)
 			continue;
-		put_s(line, &n, r->fn->dom->pol->name);
-		line[n++] = ' ';
-		put_s(line, &n, r->fn->name);
-		line[n++] = ' ';
-		put_u(line, &n, (unsigned long long)(r->arg + 1));
-		put_s(line, &n, r->callback ? " callback " : " write ");
-		put_u(line, &n, r->extent);
-		line[n++] = ' ';
-		put_u(line, &n, r->count);
-		line[n++] = ' ';
-		put_u(line, &n, r->cand);
-		line[n++] = ' ';
-		put_u(line, &n, r->varies);
-		for (int j = 0; j < 6; j++) {
-			line[n++] = ' ';
-			put_u(line, &n, r->maxa[j]);
-		}
-		line[n++] = '\n';
+		n = pkr_fmt(line, sizeof line, "%s %s %d %s %llu %llu %u %u %llu %llu %llu %llu %llu %llu\n",
+			    r->fn->dom->pol->name, r->fn->name, r->arg + 1,
+			    r->callback ? "callback" : "write", (unsigned long long)r->extent,
+			    (unsigned long long)r->count, r->cand, r->varies,
+			    (unsigned long long)r->maxa[0], (unsigned long long)r->maxa[1],
+			    (unsigned long long)r->maxa[2], (unsigned long long)r->maxa[3],
+			    (unsigned long long)r->maxa[4], (unsigned long long)r->maxa[5]);
 		pkr_write_all(learn_fd, line, n);
 	}
 	unlock();
@@ -190,16 +159,6 @@ static bool program_code(uint64_t v)
 		return false;
 	for (int i = 0; i < nexec; i++)
 		if (v >= exec_ranges[i].lo && v < exec_ranges[i].hi)
-			return true;
-	return false;
-}
-
-/* Is pc code of d's namespace (the library, its libc, the runtime)?
- * A write from elsewhere is the program's own code called back. */
-static bool ns_code(const struct pkr_domain *d, uintptr_t pc)
-{
-	for (size_t i = 0; i < d->nobjs; i++)
-		if (pc >= d->objs[i].lo && pc < d->objs[i].hi)
 			return true;
 	return false;
 }
@@ -278,7 +237,9 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 	 * work: the argument that is the nearest function start below the
 	 * instruction is a `callback`; the write itself is not recorded
 	 * (with the annotation it happens with the program's rights). */
-	step.record = ns_code(calls[c].fn->dom, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
+	/* pc in d's namespace: the library, its libc, the runtime */
+	step.record = pkr_domain_in_objs(calls[c].fn->dom,
+					 (uintptr_t)uc->uc_mcontext.gregs[REG_RIP], 1);
 	if (!step.record)
 		note_callback(c, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
 	step.arg = arg;

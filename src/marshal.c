@@ -102,10 +102,7 @@ static bool dom_owns(const struct pkr_domain *d, uintptr_t a, size_t len)
 		return false;
 	if (a >= h && a + len <= h + d->heap_size)
 		return true;
-	for (size_t i = 0; i < d->nobjs; i++)
-		if (a >= d->objs[i].lo && a + len <= d->objs[i].hi)
-			return true;
-	return false;
+	return pkr_domain_in_objs(d, a, len);
 }
 
 /* The call is not made: its fault-return, errno, and why. */

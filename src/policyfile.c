@@ -22,7 +22,8 @@
 #define SYSCONFDIR "/etc"
 #endif
 
-/* Read a whole file, at most PKR_MAX_FILE_SIZE bytes (EFBIG past it). */
+/* Read a whole file, at most PKR_MAX_FILE_SIZE bytes (EFBIG past it);
+ * NUL-terminated. */
 int pkr_read_file(const char *path, char **bufp, size_t *lenp)
 {
 	size_t cap = 4096, len = 0;
@@ -75,10 +76,19 @@ int pkr_read_file(const char *path, char **bufp, size_t *lenp)
 		}
 	}
 	close(fd);
+	if (!err && len == cap) {       /* room for the NUL */
+		char *nb = realloc(buf, cap + 1);
+
+		if (nb)
+			buf = nb;
+		else
+			err = ENOMEM;
+	}
 	if (err) {
 		free(buf);
 		return err;
 	}
+	buf[len] = '\0';
 	*bufp = buf;
 	*lenp = len;
 	return 0;

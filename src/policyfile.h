@@ -15,7 +15,8 @@
 #include "policy.h"
 
 /* Read a whole file, at most PKR_MAX_FILE_SIZE bytes (EFBIG past it).
- * 0 and a malloc'd buffer, or an errno value. */
+ * 0 and a malloc'd buffer (NUL-terminated, the NUL not counted in
+ * *lenp), or an errno value. */
 int pkr_read_file(const char *path, char **bufp, size_t *lenp);
 
 /* Read `path` from disk and parse it; includes are read from disk too

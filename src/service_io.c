@@ -93,10 +93,7 @@ static bool mapped(const struct pkr_domain *d, uintptr_t a, uintptr_t n, int pro
 	bool ok;
 
 	if (mine) {
-		ok = false;
-		for (size_t i = 0; d && i < d->nobjs && !ok; i++)
-			ok = inside(a, n, d->objs[i].lo, d->objs[i].hi);
-		if (!ok)
+		if (!pkr_domain_in_objs(d, a, n))
 			return false;
 		pthread_mutex_lock(&cache_lock);
 		ok = covered(cache, ncache, a, n, prot);

@@ -32,12 +32,9 @@ static void *stub_for(const struct pkr_domain *d, uintptr_t v, const struct pkr_
 		      long n, bool *missing)
 {
 	const struct pkr_fn *const rt[] = { d->rt_free, d->rt_realloc, d->rt_malloc, d->rt_calloc };
-	bool ours = false;
 	void *s;
 
-	for (size_t i = 0; i < d->nobjs && !ours; i++)
-		ours = v >= d->objs[i].lo && v < d->objs[i].hi;
-	if (!ours || !(pkr_maps_prot(m, n, v) & PROT_EXEC))
+	if (!pkr_domain_in_objs(d, v, 1) || !(pkr_maps_prot(m, n, v) & PROT_EXEC))
 		return NULL;
 	for (size_t i = 0; i < sizeof rt / sizeof rt[0]; i++)
 		if (rt[i] && (uintptr_t)rt[i]->target == v)
