@@ -105,3 +105,21 @@ not_killed() {
 excerpt() {
 	grep '^pkrewind' "$1" | grep -v ': stats: ' | head -n "${2:-3}" | sed 's/^/    /'
 }
+
+# nested_case CASE MODE ITERS: `misprog CASE ITERS` under the MODE policy
+# runs the nested case (nested.sh, handlerfirst.sh): not killed, "CASE:
+# ok", nested faults counted and each diagnosed and rewound, none for
+# pkrmis_spin or pkrmis_stackfill.
+nested_case() {
+	say "misprog $1 $3 under the shim (trusted-memory $2)"
+	mis "$2" "$1" "$3"
+	not_killed "$1 ($2)"
+	need_ok "$1" "$1 ($2)"
+	_m=$(sed -n 's/^misprog: nested: [0-9]* signals, \([0-9]*\) nested faults$/\1/p' "$tmp/out")
+	test -n "$_m" && test "$_m" -gt 0 || { show_run; fail "$1 ($2): no nested faults counted"; }
+	need_faults "$tmp/err" pkrmis_null "$_m" "$1 ($2)"
+	for _fn in pkrmis_spin pkrmis_stackfill; do
+		test "$(fault_count "$tmp/err" $_fn)" -eq 0 || { show "$tmp/err" stderr; fail "$1 ($2): $_fn faulted"; }
+	done
+	say "  $(grep '^misprog: nested' "$tmp/out"), each rewound"
+}

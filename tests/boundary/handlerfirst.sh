@@ -23,16 +23,6 @@ need_shim
 iters=20000000
 
 for mode in read write; do
-	say "misprog handlerfirst $iters under the shim (trusted-memory $mode)"
-	mis $mode handlerfirst $iters
-	not_killed "handlerfirst ($mode)"
-	need_ok handlerfirst "handlerfirst ($mode)"
-	m=$(sed -n 's/^misprog: nested: [0-9]* signals, \([0-9]*\) nested faults$/\1/p' "$tmp/out")
-	test -n "$m" && test "$m" -gt 0 || { show_run; fail "handlerfirst ($mode): no nested faults counted"; }
-	need_faults "$tmp/err" pkrmis_null "$m" "handlerfirst ($mode)"
-	for fn in pkrmis_spin pkrmis_stackfill; do
-		test "$(fault_count "$tmp/err" $fn)" -eq 0 || { show "$tmp/err" stderr; fail "handlerfirst ($mode): $fn faulted"; }
-	done
-	say "  $(grep '^misprog: nested' "$tmp/out"), each rewound"
+	nested_case handlerfirst $mode $iters
 done
 say "PASS"

@@ -30,16 +30,6 @@ test $st -eq 0 && grep -q '^nested: ok$' "$tmp/out" || {
 say "  $(grep '^misprog: nested' "$tmp/out")"
 
 for mode in read write; do
-	say "misprog nested $iters under the shim (trusted-memory $mode)"
-	mis $mode nested $iters
-	not_killed "nested ($mode)"
-	need_ok nested "nested ($mode)"
-	m=$(sed -n 's/^misprog: nested: [0-9]* signals, \([0-9]*\) nested faults$/\1/p' "$tmp/out")
-	test -n "$m" && test "$m" -gt 0 || { show_run; fail "nested ($mode): no nested faults counted"; }
-	need_faults "$tmp/err" pkrmis_null "$m" "nested ($mode)"
-	for fn in pkrmis_spin pkrmis_stackfill; do
-		test "$(fault_count "$tmp/err" $fn)" -eq 0 || { show "$tmp/err" stderr; fail "nested ($mode): $fn faulted"; }
-	done
-	say "  $(grep '^misprog: nested' "$tmp/out"), each rewound"
+	nested_case nested $mode $iters
 done
 say "PASS"
