@@ -71,4 +71,8 @@ void bench_state_set(int v);
  * the number of MiB dirtied, or -1 if malloc failed. */
 long bench_dirty(long mib);
 
+/* Fills buf[0..n) with 0x5a (an `out` buffer: marshbench, the cost of
+ * copying or lending it across the boundary) and returns n. */
+size_t bench_fill(void *buf, size_t n);
+
 #endif /* PKR_BENCHNOP_H */

@@ -132,3 +132,9 @@ long bench_dirty(long mib)
 	__asm__ volatile("" : : "r"(dirty_block) : "memory");
 	return mib;
 }
+
+size_t bench_fill(void *buf, size_t n)
+{
+	memset(buf, 0x5a, n);
+	return n;
+}

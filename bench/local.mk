@@ -9,7 +9,7 @@
 BENCH_PROGS = \
 	bench/callbench bench/procbench bench/rewindbench bench/startbench \
 	bench/membench bench/sodiumbench bench/brotlibench bench/wallbench \
-	bench/gendata
+	bench/gendata bench/marshbench
 EXTRA_PROGRAMS += $(BENCH_PROGS)
 
 BENCH_NOP_LIB = bench/libbenchnop.so
@@ -37,6 +37,10 @@ bench_rewindbench_LDFLAGS = $(BENCH_RPATH)
 bench_membench_SOURCES = bench/membench.c bench/benchnop.h bench/benchutil.h
 bench_membench_LDADD = $(BENCH_NOP_LIB) -lpthread
 bench_membench_LDFLAGS = $(BENCH_RPATH)
+
+bench_marshbench_SOURCES = bench/marshbench.c bench/benchnop.h bench/benchutil.h
+bench_marshbench_LDADD = $(BENCH_NOP_LIB)
+bench_marshbench_LDFLAGS = $(BENCH_RPATH)
 
 bench_startbench_SOURCES = bench/startbench.c bench/benchdom.h \
 	bench/benchutil.h

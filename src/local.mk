@@ -26,7 +26,7 @@ src_libpkrewind_la_SOURCES = \
 	src/pkey.c src/pkey.h \
 	src/thread.c src/thread.h \
 	src/gate.S src/gate_exc.c src/tramp.c src/tramp.h \
-	src/marshal.c src/marshal_gate.S src/marshal.h \
+	src/marshal.c src/marshal_gate.S src/marshal.h src/lend.c src/lend.h \
 	src/learn.c src/learn.h \
 	src/loader.c src/loader_fini.c src/loader.h \
 	src/reset.c src/reset.h \

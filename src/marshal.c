@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "learn.h"
+#include "lend.h"
 #include "log.h"
 #include "marshal.h"
 #include "thread.h"
@@ -22,6 +23,7 @@
 #define MAX_ITEMS   64            /* copies per call */
 #define MAX_COPY    (1ull << 30)  /* one copy: longer is a bad length */
 #define MIRRORS     64            /* live struct mirrors per domain */
+#define MAX_LENDS   8             /* buffers lent per call */
 
 /* A struct argument's copy in the domain, kept from call to call for the
  * same program address (a library may keep a pointer to it: zlib checks
@@ -55,6 +57,8 @@ struct item {
 				       * whose copy points at this buffer, -1 */
 	bool is_var;                  /* `ref`: this is the pointer variable */
 	bool sret;                    /* %rax returns this copy's address */
+	bool lend;                    /* lent (lend.c), not copied */
+	bool own;                     /* its copy has its own heap block */
 	uint64_t *slot;               /* where the library finds the pointer */
 };
 
@@ -73,6 +77,8 @@ struct call {
 		bool end;
 	} st[PKR_MAX_ARGS];
 	size_t nst;
+	struct pkr_lend lends[MAX_LENDS];
+	size_t nlend;
 };
 
 bool pkr_marshal_needed(const struct pkr_func_policy *fp, enum pkr_trust trust)
@@ -296,6 +302,17 @@ static struct item *new_item(struct call *c, int *err, uintptr_t p, uint64_t *sl
 	return it;
 }
 
+/* The offset of a copy of len bytes in a scratch block of *total bytes
+ * (which grows): 64-byte aligned from 64 bytes on (libsodium's hash
+ * states are), else 16.  The block itself is 64-byte aligned. */
+static size_t place(size_t *total, size_t len)
+{
+	size_t a = len >= 64 ? 64 : 16, off = (*total + a - 1) & ~(a - 1);
+
+	*total = off + ((len + 15) & ~(size_t)15);
+	return off;
+}
+
 /* One copy of [p, p + len) in the scratch block (an offset until it is
  * allocated). */
 static bool add_item(struct call *c, int *err, uintptr_t p, size_t len, bool back, bool zero,
@@ -308,8 +325,7 @@ static bool add_item(struct call *c, int *err, uintptr_t p, size_t len, bool bac
 	it->len = len;
 	it->back = back;
 	it->zero = zero;
-	it->dom = (unsigned char *)(uintptr_t)c->total;
-	c->total += (len + 15) & ~(size_t)15;
+	it->dom = (unsigned char *)(uintptr_t)place(&c->total, len);
 	return true;
 }
 
@@ -524,6 +540,138 @@ static void *stack_scratch(struct call *c, struct pkr_tdom **tdp, uintptr_t *sav
 	return (void *)p;
 }
 
+/* Which copies become loans (lend.c): `out` and `inout` buffers past the
+ * domain's `lend` size, when the call passes no callback, pages not
+ * shared between two loans.  The other copies' offsets in the scratch
+ * block are laid out again without them. */
+static void choose_lends(struct call *c)
+{
+	size_t n = 0, off = 0;
+
+	if (pkr_learn_on)
+		return;
+	for (size_t i = 0; i < c->nit; i++)
+		if (c->it[i].cb)
+			return;
+	for (size_t i = 0; i < c->nit && n < MAX_LENDS; i++) {
+		struct item *it = &c->it[i];
+		bool ok = it->back && !it->is_var && !it->sret &&
+			  pkr_lend_allowed(c->d, it->prog, it->len);
+
+		for (size_t k = 0; k < i && ok; k++)
+			if (c->it[k].lend && pkr_lend_overlap(it->prog, it->len, c->it[k].prog, c->it[k].len))
+				ok = false;
+		if (ok) {
+			it->lend = true;
+			n++;
+		}
+	}
+	if (!n)
+		return;
+	for (size_t i = 0; i < c->nit; i++) {
+		struct item *it = &c->it[i];
+
+		if (it->cb || it->lend)
+			continue;
+		it->dom = (unsigned char *)(uintptr_t)place(&off, it->len);
+	}
+	c->total = off;
+}
+
+/* The chosen loans made (after the copies: a copy's bytes may lie in a
+ * lent buffer's pages).  A loan the kernel refuses becomes a copy in a
+ * heap block of its own.  False: not even that (the call is refused). */
+static bool make_lends(struct call *c, int *err)
+{
+	for (size_t i = 0; i < c->nit; i++) {
+		struct item *it = &c->it[i];
+		uintptr_t dom;
+
+		if (!it->lend)
+			continue;
+		dom = pkr_lend_begin(c->d, &c->lends[c->nlend], it->prog, it->len, it->zero);
+		if (dom) {
+			c->nlend++;
+			it->dom = (unsigned char *)dom;
+		} else {
+			it->lend = false;
+			it->dom = dom_malloc(c->d, it->len);
+			if (!it->dom) {
+				refuse(c, err, "cannot allocate %zu bytes in the domain's heap for "
+				       "the copy of a buffer", it->len);
+				return false;
+			}
+			it->own = true;
+			if (it->zero)
+				memset(it->dom, 0, it->len);
+			else
+				memcpy(it->dom, (const void *)it->prog, it->len);
+		}
+		if (it->var >= 0)
+			it->slot = (uint64_t *)(void *)c->it[it->var].dom;
+		if (it->slot)
+			*it->slot = (uint64_t)(uintptr_t)it->dom;
+	}
+	return true;
+}
+
+/* Heap blocks of copies whose loan was refused. */
+static void free_own(struct call *c, uint64_t resets)
+{
+	for (size_t i = 0; i < c->nit; i++)
+		if (c->it[i].own && __atomic_load_n(&c->d->resets, __ATOMIC_RELAXED) == resets)
+			dom_free(c->d, c->it[i].dom);
+}
+
+/* Large scratch blocks (past the stack's share): one per domain is kept
+ * from call to call, so that a call does not pay for fresh pages (the
+ * domain's allocator gives free runs of 256 KiB and more back to the
+ * kernel).  Taken by one call at a time; a call that finds it taken, or
+ * too small, allocates. */
+#define KEEP_SCRATCH_MAX (64ul << 20)
+static struct {
+	void *p;
+	size_t size;
+	uint64_t epoch;               /* the domain's resets when allocated */
+	int busy;
+} big[PKR_MAX_DOM];
+
+/* (64 bytes more than the copies need: the block is aligned, see
+ * place().) */
+static void *big_scratch(struct call *c)
+{
+	unsigned i = c->d->index;
+	uint64_t epoch = __atomic_load_n(&c->d->resets, __ATOMIC_RELAXED);
+	size_t need = c->total + 64;
+
+	if (c->total > KEEP_SCRATCH_MAX || __atomic_exchange_n(&big[i].busy, 1, __ATOMIC_ACQUIRE))
+		return dom_malloc(c->d, need);
+	if (big[i].p && (big[i].size < need || big[i].epoch != epoch)) {
+		if (big[i].epoch == epoch)
+			dom_free(c->d, big[i].p);
+		big[i].p = NULL;
+	}
+	if (!big[i].p) {
+		big[i].p = dom_malloc(c->d, need);
+		big[i].size = need;
+		big[i].epoch = epoch;
+	}
+	if (!big[i].p)
+		__atomic_store_n(&big[i].busy, 0, __ATOMIC_RELEASE);
+	return big[i].p;
+}
+
+/* Scratch done with: the kept block is free again, another freed. */
+static void scratch_done(struct call *c, void *block, uint64_t resets)
+{
+	unsigned i = c->d->index;
+
+	if (block == big[i].p && big[i].busy)
+		__atomic_store_n(&big[i].busy, 0, __ATOMIC_RELEASE);
+	else if (__atomic_load_n(&c->d->resets, __ATOMIC_RELAXED) == resets)
+		dom_free(c->d, block);
+}
+
 /* A call that did not return (refused, rewound) of a function that
  * returns a struct by value: %rax still returns the caller's own hidden
  * pointer (the struct as it was), never the fault-return as an address. */
@@ -540,7 +688,7 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	int err = errno;
 	const struct pkr_thread *t;
 	uint64_t rewinds, resets;
-	void *scratch = NULL;
+	void *scratch = NULL, *block = NULL;
 	struct pkr_tdom *td = NULL;
 	uintptr_t saved_sp = 0;
 	bool write = r->fn->dom->pol->trust == PKR_TRUST_WRITE;
@@ -548,7 +696,7 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	c.r = r;
 	c.d = r->fn->dom;
 	c.fp = r->fn->marshal;
-	c.nit = c.total = c.nst = 0;
+	c.nit = c.total = c.nst = c.nlend = 0;
 	c.none = c.d->pol->trust == PKR_TRUST_NONE;
 	r->nsarg = 0;
 	/* Stacked arguments that may be replaced: within the window the gate
@@ -574,10 +722,12 @@ void pkr_marshal_call(struct pkr_mregs *r)
 	}
 	for (size_t s = 0; s < c.nst; s++)
 		sync_kept(c.st[s].m, true);
+	if (!write)
+		choose_lends(&c);
 	if (c.total) {
 		scratch = stack_scratch(&c, &td, &saved_sp);
-		if (!scratch)
-			scratch = dom_malloc(c.d, c.total);
+		if (!scratch && (block = big_scratch(&c)))
+			scratch = (void *)(((uintptr_t)block + 63) & ~(uintptr_t)63);
 		if (!scratch) {
 			refuse(&c, &err, "cannot allocate %zu bytes in the domain's heap for "
 			       "the copies of its arguments", c.total);
@@ -590,6 +740,8 @@ void pkr_marshal_call(struct pkr_mregs *r)
 				it->dom = it->cb;
 				continue;
 			}
+			if (it->lend)
+				continue;
 			it->dom = (unsigned char *)scratch + (uintptr_t)it->dom;
 			if (it->var >= 0)
 				it->slot = (uint64_t *)(void *)c.it[it->var].dom;
@@ -605,9 +757,16 @@ void pkr_marshal_call(struct pkr_mregs *r)
 		}
 	}
 
+	resets = __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED);
+	if (!make_lends(&c, &err)) {
+		if (c.nlend)
+			pkr_lend_end_all(c.d, c.lends, c.nlend, false);
+		c.nlend = 0;
+		sret_unchanged(&c);
+		goto done;
+	}
 	t = pkr_tls_thread;
 	rewinds = t ? t->rewinds : 0;
-	resets = __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED);
 	if (pkr_learn_on)
 		pkr_learn_enter(r->fn, r->a);
 	errno = err;
@@ -617,20 +776,34 @@ void pkr_marshal_call(struct pkr_mregs *r)
 		pkr_learn_leave();
 	t = pkr_tls_thread;
 	if (t && t->rewinds != rewinds) {
+		/* Rewound: the program's memory stays as it was, but for
+		 * the whole pages of lent buffers. */
+		if (c.nlend)
+			pkr_lend_end_all(c.d, c.lends, c.nlend, false);
 		sret_unchanged(&c);
-		goto done;         /* rewound: the program's memory stays as it was */
+		goto done;
 	}
+	/* Loans back first: copies may go to their partial pages. */
+	if (c.nlend)
+		pkr_lend_end_all(c.d, c.lends, c.nlend, true);
 
 	for (size_t i = 0; i < c.nit; i++) {
 		if (c.it[i].cb)
 			c.it[i].dom = c.it[i].cb;   /* (no scratch: not set above) */
-		else if (c.it[i].back && !c.it[i].is_var)
+		else if (c.it[i].back && !c.it[i].is_var && !c.it[i].lend)
 			memcpy((void *)c.it[i].prog, c.it[i].dom, c.it[i].len);
 	}
-	/* A struct returned by value: %rax returns the hidden pointer. */
-	for (size_t i = 0; i < c.nit; i++)
-		if (c.it[i].sret && r->ret_rax == (uint64_t)(uintptr_t)c.it[i].dom)
-			r->ret_rax = c.it[i].prog;
+	/* A pointer returned into a copy (a struct returned by value: the
+	 * hidden pointer; sodium_bin2hex: its output buffer) is one into
+	 * the program's buffer. */
+	for (size_t i = 0; i < c.nit; i++) {
+		uintptr_t v = (uintptr_t)r->ret_rax, dom = (uintptr_t)c.it[i].dom;
+
+		if (!c.it[i].cb && !c.it[i].is_var && v >= dom && v < dom + c.it[i].len + !!c.it[i].len) {
+			r->ret_rax = c.it[i].prog + (v - dom);
+			break;
+		}
+	}
 	/* `ref` variables: a pointer into the buffer's copy becomes one into
 	 * the program's buffer. */
 	for (size_t i = 0; i < c.nit; i++) {
@@ -668,10 +841,11 @@ void pkr_marshal_call(struct pkr_mregs *r)
 			mirror_forget(&c, m);
 	}
 done:
+	free_own(&c, resets);
 	if (saved_sp)
 		td->sp = saved_sp;
-	else if (scratch && __atomic_load_n(&c.d->resets, __ATOMIC_RELAXED) == resets)
-		dom_free(c.d, scratch);
+	else if (block)
+		scratch_done(&c, block, resets);
 	errno = err;
 	return;
 out:

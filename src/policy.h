@@ -45,6 +45,10 @@
 #define PKR_STACK_ARGS_DEFAULT 64
 #define PKR_STACK_ARGS_MAX   4096    /* multiple of 8 */
 #define PKR_MAX_FAULTS_MAX   1000000000ul
+/* `lend`: out/inout buffers of at least this many bytes are lent (their
+ * pages moved to the domain for the call) rather than copied. */
+#define PKR_LEND_DEFAULT     (1ull << 20)
+#define PKR_LEND_NEVER       UINT64_MAX
 
 enum pkr_trust {
 	PKR_TRUST_READ = 0,   /* program memory read-only to the library (default) */
@@ -199,6 +203,7 @@ struct pkr_domain_policy {
 	enum pkr_no_keys if_no_keys;
 	enum pkr_exceptions exceptions;
 	uint64_t heap, stack, stack_args;
+	uint64_t lend;                  /* PKR_LEND_NEVER: always copy */
 	struct pkr_retval fault_return;   /* domain default: -1, EFAULT */
 	const struct pkr_func_policy *functions;   /* in file order */
 	size_t nfunctions;

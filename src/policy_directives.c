@@ -26,6 +26,7 @@ const char *const pkr_directive_names[D_COUNT] = {
 	[D_HEAP] = "heap",
 	[D_STACK] = "stack",
 	[D_STACK_ARGS] = "stack-args",
+	[D_LEND] = "lend",
 	[D_FAULT_RETURN] = "fault-return",
 	[D_FUNCTION] = "function",
 	[D_STRUCT] = "struct",
@@ -236,6 +237,7 @@ static struct dom_builder *new_domain(struct parser *ps, const char *name, size_
 	b->d.heap = PKR_HEAP_DEFAULT;
 	b->d.stack = PKR_STACK_DEFAULT;
 	b->d.stack_args = PKR_STACK_ARGS_DEFAULT;
+	b->d.lend = PKR_LEND_DEFAULT;
 	b->d.fault_return = default_ret;
 	b->col = col;
 	b->depth = ps->depth;
@@ -454,32 +456,42 @@ static const struct size_limits stack_args_limits = {
 	0, PKR_STACK_ARGS_MAX, "0", "4096", "64", true,
 };
 
-static void parse_size_directive(struct parser *ps, struct linectx *lc,
-				 const struct size_limits *lim, uint64_t *dest)
-{
-	struct token t;
-	uint64_t v = 0;
-	enum num_result r;
+static const struct size_limits lend_limits = {
+	0, PKR_HEAP_MAX, "0", "64G", "64K, or 'never'", false,
+};
 
-	if (!need_arg(ps, lc, &t, "size"))
-		return;
-	r = parse_size(t.s, t.len, &v);
+/* The size in token t, for directive lc->dir, into *dest. */
+static void size_value(struct parser *ps, struct linectx *lc, const struct token *t,
+		       const struct size_limits *lim, uint64_t *dest)
+{
+	uint64_t v = 0;
+	enum num_result r = parse_size(t->s, t->len, &v);
+
 	if (r == NUM_SYNTAX) {
-		tok_error(ps, &t, "invalid size '%.*s' for '%.*s' (expected a number with an "
-			  "optional K, M or G suffix, e.g. %s)", TOK(&t), TOK(&lc->dir), lim->example);
+		tok_error(ps, t, "invalid size '%.*s' for '%.*s' (expected a number with an "
+			  "optional K, M or G suffix, e.g. %s)", TOK(t), TOK(&lc->dir), lim->example);
 		return;
 	}
 	if (r == NUM_RANGE || v < lim->min || v > lim->max) {
-		tok_error(ps, &t, "%.*s '%.*s' is out of range (%s..%s)",
-			  TOK(&lc->dir), TOK(&t), lim->min_text, lim->max_text);
+		tok_error(ps, t, "%.*s '%.*s' is out of range (%s..%s)",
+			  TOK(&lc->dir), TOK(t), lim->min_text, lim->max_text);
 		return;
 	}
 	if (lim->multiple_of_8 && v % 8 != 0) {
-		tok_error(ps, &t, "%.*s '%.*s' is not a multiple of 8", TOK(&lc->dir), TOK(&t));
+		tok_error(ps, t, "%.*s '%.*s' is not a multiple of 8", TOK(&lc->dir), TOK(t));
 		return;
 	}
 	if (end_of_line(ps, lc))
 		*dest = v;
+}
+
+static void parse_size_directive(struct parser *ps, struct linectx *lc,
+				 const struct size_limits *lim, uint64_t *dest)
+{
+	struct token t;
+
+	if (need_arg(ps, lc, &t, "size"))
+		size_value(ps, lc, &t, lim, dest);
 }
 
 static void parse_heap(struct parser *ps, struct linectx *lc)
@@ -495,6 +507,21 @@ static void parse_stack(struct parser *ps, struct linectx *lc)
 static void parse_stack_args(struct parser *ps, struct linectx *lc)
 {
 	parse_size_directive(ps, lc, &stack_args_limits, &ps->cur->d.stack_args);
+}
+
+/* `lend SIZE|never` */
+static void parse_lend(struct parser *ps, struct linectx *lc)
+{
+	struct token t;
+
+	if (!need_arg(ps, lc, &t, "size or 'never'"))
+		return;
+	if (t.len == 5 && !memcmp(t.s, "never", 5)) {
+		if (end_of_line(ps, lc))
+			ps->cur->d.lend = PKR_LEND_NEVER;
+		return;
+	}
+	size_value(ps, lc, &t, &lend_limits, &ps->cur->d.lend);
 }
 
 /* `VALUE|void` after fault-return. */
@@ -748,6 +775,7 @@ static const struct directive directives[D_COUNT] = {
 	[D_HEAP] = { parse_heap, true, true },
 	[D_STACK] = { parse_stack, true, true },
 	[D_STACK_ARGS] = { parse_stack_args, true, true },
+	[D_LEND] = { parse_lend, true, true },
 	[D_FAULT_RETURN] = { parse_fault_return, true, true },
 	[D_FUNCTION] = { parse_function, true, false },
 	[D_IF_NO_KEYS] = { parse_if_no_keys, true, true },

@@ -21,7 +21,8 @@ tests_progs_annprog_LDFLAGS = -no-install
 ARGS_TESTS = \
 	tests/args/annotate.sh \
 	tests/args/shipped.sh \
-	tests/args/learn.sh
+	tests/args/learn.sh \
+	tests/args/lend.sh
 
 # Needs no keys: in TESTS directly.
 TESTS += tests/args/dwarf.sh

@@ -177,6 +177,8 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(d->stack, PKR_STACK_DEFAULT);
 	ck_assert_uint_eq(d->stack, 1ull << 20);
 	ck_assert_uint_eq(d->stack_args, 64);
+	ck_assert_uint_eq(d->lend, PKR_LEND_DEFAULT);
+	ck_assert_uint_eq(d->lend, 1ull << 20);    /* the man page says 1M */
 	ck_assert(!d->fault_return.is_void);
 	ck_assert(!d->fault_return.set);
 	ck_assert_int_eq(d->fault_return.value, -1);
@@ -203,6 +205,7 @@ START_TEST(test_every_directive)
 		  "  heap 256M\n"
 		  "  stack 2M\n"
 		  "  stack-args 128\n"
+		  "  lend 2M\n"
 		  "  fault-return -3 errno ENOMEM\n"
 		  "  function inflate fault-return 11 errno EIO   # trailing comment\n"
 		  "  function deflate@ZLIB_1.2.0 fault-return void\n"
@@ -221,6 +224,7 @@ START_TEST(test_every_directive)
 	ck_assert_uint_eq(d->heap, 256ull << 20);
 	ck_assert_uint_eq(d->stack, 2ull << 20);
 	ck_assert_uint_eq(d->stack_args, 128);
+	ck_assert_uint_eq(d->lend, 2ull << 20);
 	ck_assert(d->fault_return.set);
 	ck_assert_int_eq(d->fault_return.value, -3);
 	ck_assert_int_eq(d->fault_return.err, ENOMEM);
@@ -229,7 +233,7 @@ START_TEST(test_every_directive)
 	f = &d->functions[0];
 	ck_assert_str_eq(f->name, "inflate");
 	ck_assert_str_eq(f->file, "t.policy");
-	ck_assert_uint_eq(f->line, 14);
+	ck_assert_uint_eq(f->line, 15);
 	ck_assert(f->ret.set);
 	ck_assert(!f->ret.is_void);
 	ck_assert_int_eq(f->ret.value, 11);
@@ -338,6 +342,10 @@ START_TEST(test_sizes_ok)
 		{ "stack-args 4K", 2, 4096 },
 		{ "stack-args 4KiB", 2, 4096 },
 		{ "stack-args 256B", 2, 256 },
+		{ "lend 0", 3, 0 },
+		{ "lend 64K", 3, 64ull << 10 },
+		{ "lend 64G", 3, 64ull << 30 },                 /* upper limit */
+		{ "lend never", 3, PKR_LEND_NEVER },
 	};
 	char text[256];
 
@@ -348,7 +356,8 @@ START_TEST(test_sizes_ok)
 		snprintf(text, sizeof text, D "%s\n", cases[i].line);
 		expect_ok(text);
 		d = dom(0);
-		got = cases[i].which == 0 ? d->heap : cases[i].which == 1 ? d->stack : d->stack_args;
+		got = cases[i].which == 0 ? d->heap : cases[i].which == 1 ? d->stack :
+		      cases[i].which == 2 ? d->stack_args : d->lend;
 		ck_assert_msg(got == cases[i].want, "%s: got %llu", cases[i].line,
 			      (unsigned long long)got);
 	}
@@ -997,6 +1006,10 @@ static const struct error_case {
 	{ T(D "stack-args 5K\n"), "t.policy:3:12: stack-args '5K' is out of range (0..4096)" },
 	{ T(D "stack-args 12\n"), "t.policy:3:12: stack-args '12' is not a multiple of 8" },
 	{ T(D "stack-args 4095\n"), "t.policy:3:12: stack-args '4095' is not a multiple of 8" },
+	{ T(D "lend 65G\n"), "t.policy:3:6: lend '65G' is out of range (0..64G)" },
+	{ T(D "lend nevermore\n"), "t.policy:3:6: invalid size 'nevermore' for 'lend' (expected a number with an optional K, M or G suffix, e.g. 64K, or 'never')" },
+	{ T(D "lend\n"), "t.policy:3:5: missing size or 'never' after 'lend'" },
+	{ T(D "lend never 1M\n"), "t.policy:3:12: unexpected '1M' after 'lend never'" },
 	{ T(D "heap 99999999999999999999999K\n"), "t.policy:3:6: heap '99999999999999999999999K' is out of range (64K..64G)" },
 	{ T(D "heap 18014398509481984G\n"), "t.policy:3:6: heap '18014398509481984G' is out of range (64K..64G)" },
 	/* sizes: syntax */
@@ -1131,6 +1144,7 @@ static const struct error_case {
 	{ T(D "heap 1M\nheap 2M\n"), "t.policy:4:1: duplicate 'heap' in domain 'a' (first at t.policy:3)" },
 	{ T(D "stack 1M\n\n\nstack 2M\n"), "t.policy:6:1: duplicate 'stack' in domain 'a' (first at t.policy:3)" },
 	{ T(D "stack-args 8\nstack-args 16\n"), "t.policy:4:1: duplicate 'stack-args' in domain 'a' (first at t.policy:3)" },
+	{ T(D "lend never\nlend 1M\n"), "t.policy:4:1: duplicate 'lend' in domain 'a' (first at t.policy:3)" },
 	{ T(D "fault-return 0\nfault-return void\n"), "t.policy:4:1: duplicate 'fault-return' in domain 'a' (first at t.policy:3)" },
 
 	/* include (no file may be read here) */

@@ -12,14 +12,87 @@
  *   annprog forge     a handle that points at the program's own memory
  *   annprog overrun   a library that writes 12 bytes past the buffer
  *   annprog huge      a length of 2^40 bytes for a 16-byte buffer
+ *   annprog lend      large `out` buffers (heap, stack, a call that
+ *                     faults, after a thread was made): what the library
+ *                     saw, and whether the program's bytes are right
  *
  * The last three print what the program's memory looks like afterwards;
  * the test says what each must show under the shim.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pkrann.h"
+
+#define PAGE 4096ul
+
+/* The buffer [buf, buf + n) in mem (size msize): its bytes are the
+ * library's pattern (or, `fault`: its partial pages the program's 'p'
+ * still), and every byte around it is the program's 'p'. */
+static const char *lend_check(const char *mem, size_t msize, const char *buf, size_t n, int fault)
+{
+	unsigned long lo = ((unsigned long)buf + PAGE - 1) & ~(PAGE - 1);
+	unsigned long hi = ((unsigned long)buf + n) & ~(PAGE - 1);
+
+	for (size_t i = 0; i < msize; i++) {
+		const char *p = mem + i;
+		int in = p >= buf && p < buf + n;
+		int whole = (unsigned long)p >= lo && (unsigned long)p < hi;
+
+		if (!in && *p != 'p')
+			return "a byte around the buffer changed";
+		if (in && !fault && *p != (char)('a' + (p - buf) % 26))
+			return "a byte of the buffer is not the library's";
+		if (in && fault && !whole && *p != 'p')
+			return "a byte of the buffer's partial pages changed after a rewind";
+	}
+	return "ok";
+}
+
+static void *idle(void *arg)
+{
+	return arg;
+}
+
+/* `lend`: one line per case, "CASE: r=R lent=L zeroed=Z own=O CHECK". */
+static int lend(void)
+{
+	size_t msize = (4u << 20) + 100, n = (3u << 20) + 777;
+	char *mem = malloc(msize), *buf, stackbuf[6 * PAGE];
+	unsigned long whole;
+	pthread_t th;
+	int r;
+
+	if (!mem)
+		return 1;
+	buf = mem + 1001;
+	whole = ((unsigned long)buf + PAGE - 1) & ~(PAGE - 1);
+#define SHOW(what, r, m, ms, b, nn, f) \
+	printf("%s: r=%d lent=%d zeroed=%d own=%d %s\n", what, r, (r) >= 0 && ((r) & 1), \
+	       (r) >= 0 && !!((r) & 2), (r) >= 0 && !!((r) & 4), lend_check(m, ms, b, nn, f))
+	memset(mem, 'p', msize);
+	r = pkrann_lendprobe(buf, n, whole);
+	SHOW("heap", r, mem, msize, buf, n, 0);
+	memset(mem, 'p', msize);
+	r = pkrann_lendfault(buf, n);
+	SHOW("fault", r, mem, msize, buf, n, 1);
+	printf("fault: the buffer is %s\n", memchr(buf, 'F', n) ? "partly written" : "unchanged");
+	memset(mem, 'p', msize);
+	r = pkrann_lendprobe(buf, n, whole);
+	SHOW("again", r, mem, msize, buf, n, 0);
+	memset(stackbuf, 'p', sizeof stackbuf);
+	r = pkrann_lendprobe(stackbuf + 100, 5 * PAGE,
+			     ((unsigned long)stackbuf + 100 + PAGE - 1) & ~(PAGE - 1));
+	SHOW("stack", r, stackbuf, sizeof stackbuf, stackbuf + 100, 5 * PAGE, 0);
+	if (pthread_create(&th, NULL, idle, NULL) != 0 || pthread_join(th, NULL) != 0)
+		return 1;
+	memset(mem, 'p', msize);
+	r = pkrann_lendprobe(buf, n, whole);
+	SHOW("threaded", r, mem, msize, buf, n, 0);
+	free(mem);
+	return 0;
+}
 
 /* Callbacks write the program's memory and call back into the library. */
 struct tally {
@@ -234,6 +307,8 @@ int main(int argc, char **argv)
 		printf("huge: returned %zu [%.16s]\n", r, mem);
 		return 0;
 	}
+	if (!strcmp(what, "lend"))
+		return lend();
 	fprintf(stderr, "annprog: unknown test '%s'\n", what);
 	return 2;
 }
