@@ -13,7 +13,9 @@ PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc g++ libc6-dev libe
 PKR_CORPUS_PKGS="xsltproc libxml2-utils jq sqlite3 file libjpeg-turbo-progs netpbm libtiff-tools exiv2 zstd python3"
 # Testing: man page lint, and the real programs and libraries the
 # integration tests isolate.
-PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev $PKR_CORPUS_PKGS"
+# minisign and python3-nacl: real programs using libsodium, for the
+# shipped read-mode libsodium policy (tests/args/sodium.sh).
+PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev minisign python3-nacl $PKR_CORPUS_PKGS"
 # Tests in a QEMU guest (scripts/guest: hosts without protection keys,
 # and the kernels on both sides of 6.12): the emulator (TCG emulates pku),
 # a static busybox and cpio for the initramfs, kmod's modinfo for the

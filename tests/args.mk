@@ -22,7 +22,8 @@ ARGS_TESTS = \
 	tests/args/annotate.sh \
 	tests/args/shipped.sh \
 	tests/args/learn.sh \
-	tests/args/lend.sh
+	tests/args/lend.sh \
+	tests/args/sodium.sh
 
 # Needs no keys: in TESTS directly.
 TESTS += tests/args/dwarf.sh
@@ -34,7 +35,8 @@ EXTRA_DIST += $(ARGS_TESTS) tests/args/dwarf.sh tests/args/gitwork \
 	tests/data/args/ann-bare.policy \
 	tests/data/args/ann-nokeys.policy \
 	tests/data/args/learn-base.policy \
-	tests/data/args/learn-bz2.policy
+	tests/data/args/learn-bz2.policy \
+	tests/data/args/naclcalls.py
 
 check-args:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(ARGS_TESTS) tests/args/dwarf.sh'
