@@ -57,6 +57,11 @@ fault_line() {
 show_run() {
 	show "$tmp/out" stdout
 	show "$tmp/err" stderr
+	# misprog's own complaints, which the shim's fault lines may bury
+	if grep -q '^misprog: ' "$tmp/err"; then
+		say "--- misprog's complaints on stderr (first 20)"
+		grep '^misprog: ' "$tmp/err" | head -n 20 | sed 's/^/    /'
+	fi
 }
 
 need_ok() {
