@@ -13,11 +13,12 @@
 #include <sys/resource.h>
 #include <sys/single_threaded.h>
 
+#include "elf.h"
 #include "lend.h"
 #include "log.h"
 #include "pkey.h"
 
-#define PAGE          ((uintptr_t)4096)
+#define PAGE          ((uintptr_t)PKR_PAGE)
 #define WINDOW_SIZE   ((size_t)1 << 30)   /* per domain, reserved once */
 
 extern void *__libc_stack_end;            /* ld.so: the main stack's top */
@@ -32,9 +33,6 @@ static void __attribute__((noreturn)) lost(const struct pkr_domain *d, const cha
 		d->pol->name, what, (unsigned long)lo, (unsigned long)hi);
 	abort();
 }
-
-static uintptr_t page_down(uintptr_t a) { return a & ~(PAGE - 1); }
-static uintptr_t page_up(uintptr_t a) { return (a + PAGE - 1) & ~(PAGE - 1); }
 
 /* The main thread's stack, with its growth room: never lent. */
 static bool on_stack(uintptr_t lo, uintptr_t hi)
@@ -56,16 +54,16 @@ static bool on_stack(uintptr_t lo, uintptr_t hi)
 
 bool pkr_lend_allowed(const struct pkr_domain *d, uintptr_t p, size_t len)
 {
-	uintptr_t lo = page_up(p), hi = page_down(p + len);
+	uintptr_t lo = pkr_page_up(p), hi = pkr_page_down(p + len);
 
 	return d->pkey > 0 && d->pol->lend != PKR_LEND_NEVER && len >= d->pol->lend &&
 	       p + len > p && hi > lo && !busy && __libc_single_threaded &&
-	       !on_stack(page_down(p), page_up(p + len));
+	       !on_stack(pkr_page_down(p), pkr_page_up(p + len));
 }
 
 bool pkr_lend_overlap(uintptr_t p1, size_t l1, uintptr_t p2, size_t l2)
 {
-	return page_down(p1) < page_up(p2 + l2) && page_down(p2) < page_up(p1 + l1);
+	return pkr_page_down(p1) < pkr_page_up(p2 + l2) && pkr_page_down(p2) < pkr_page_up(p1 + l1);
 }
 
 /* The domain's window: reserved (no memory committed) with its key at the
@@ -90,7 +88,7 @@ static uintptr_t window(struct pkr_domain *d)
 
 uintptr_t pkr_lend_begin(struct pkr_domain *d, struct pkr_lend *l, uintptr_t p, size_t len, bool zero)
 {
-	uintptr_t lo = page_up(p), hi = page_down(p + len), base = window(d), at;
+	uintptr_t lo = pkr_page_up(p), hi = pkr_page_down(p + len), base = window(d), at;
 	size_t head = lo - p, tail = p + len - hi;
 	void *moved;
 

@@ -578,6 +578,21 @@ static void choose_lends(struct call *c)
 	c->total = off;
 }
 
+/* Item it's copy at it->dom made: zeroed (an out buffer in none mode,
+ * which the library may not read) or the program's bytes (in read mode
+ * the library may read it anyway), and the pointers to it set. */
+static void install(struct call *c, struct item *it, bool copy)
+{
+	if (it->var >= 0)
+		it->slot = (uint64_t *)(void *)c->it[it->var].dom;
+	if (copy && it->zero)
+		memset(it->dom, 0, it->len);
+	else if (copy)
+		memcpy(it->dom, (const void *)it->prog, it->len);
+	if (it->slot)
+		*it->slot = (uint64_t)(uintptr_t)it->dom;
+}
+
 /* The chosen loans made (after the copies: a copy's bytes may lie in a
  * lent buffer's pages).  A loan the kernel refuses becomes a copy in a
  * heap block of its own.  False: not even that (the call is refused). */
@@ -593,24 +608,18 @@ static bool make_lends(struct call *c, int *err)
 		if (dom) {
 			c->nlend++;
 			it->dom = (unsigned char *)dom;
-		} else {
-			it->lend = false;
-			it->dom = dom_malloc(c->d, it->len);
-			if (!it->dom) {
-				refuse(c, err, "cannot allocate %zu bytes in the domain's heap for "
-				       "the copy of a buffer", it->len);
-				return false;
-			}
-			it->own = true;
-			if (it->zero)
-				memset(it->dom, 0, it->len);
-			else
-				memcpy(it->dom, (const void *)it->prog, it->len);
+			install(c, it, false);
+			continue;
 		}
-		if (it->var >= 0)
-			it->slot = (uint64_t *)(void *)c->it[it->var].dom;
-		if (it->slot)
-			*it->slot = (uint64_t)(uintptr_t)it->dom;
+		it->lend = false;
+		it->dom = dom_malloc(c->d, it->len);
+		if (!it->dom) {
+			refuse(c, err, "cannot allocate %zu bytes in the domain's heap for "
+			       "the copy of a buffer", it->len);
+			return false;
+		}
+		it->own = true;
+		install(c, it, true);
 	}
 	return true;
 }
@@ -618,8 +627,10 @@ static bool make_lends(struct call *c, int *err)
 /* Heap blocks of copies whose loan was refused. */
 static void free_own(struct call *c, uint64_t resets)
 {
+	if (__atomic_load_n(&c->d->resets, __ATOMIC_RELAXED) != resets)
+		return;           /* reset since: the heap is gone */
 	for (size_t i = 0; i < c->nit; i++)
-		if (c->it[i].own && __atomic_load_n(&c->d->resets, __ATOMIC_RELAXED) == resets)
+		if (c->it[i].own)
 			dom_free(c->d, c->it[i].dom);
 }
 
@@ -743,17 +754,7 @@ void pkr_marshal_call(struct pkr_mregs *r)
 			if (it->lend)
 				continue;
 			it->dom = (unsigned char *)scratch + (uintptr_t)it->dom;
-			if (it->var >= 0)
-				it->slot = (uint64_t *)(void *)c.it[it->var].dom;
-			/* An out buffer starts as the program's in read mode
-			 * (the library may read it anyway), zeroed in none mode
-			 * (it may not). */
-			if (it->zero)
-				memset(it->dom, 0, it->len);
-			else
-				memcpy(it->dom, (const void *)it->prog, it->len);
-			if (it->slot)
-				*it->slot = (uint64_t)(uintptr_t)it->dom;
+			install(&c, it, true);
 		}
 	}
 

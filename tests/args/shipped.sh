@@ -42,7 +42,7 @@ same() {
 	if grep -q 'fault in domain\|refused' "$tmp/err"; then
 		show "$tmp/err" stderr; fail "$*: faults or refused calls under the shim"
 	fi
-	_calls=$(sed -n 's/^pkrewind\[[0-9]*\]: stats: domain [a-z0-9]*: calls \([0-9]*\), faults 0,.*/\1/p' "$tmp/err")
+	_calls=$(stats_clean_calls "$tmp/err")
 	test -n "$_calls" && test "$_calls" -gt 0 ||
 		{ show "$tmp/err" stderr; fail "$*: no calls, or faults, in the stats"; }
 	say "  $*: identical, $_calls calls, no fault"

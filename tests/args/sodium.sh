@@ -33,7 +33,7 @@ clean() {
 	if grep -q 'fault in domain\|refused\|error:' "$tmp/err"; then
 		show "$tmp/err" stderr; fail "$1: faults or refused calls under the shim"
 	fi
-	_calls=$(sed -n 's/^pkrewind\[[0-9]*\]: stats: domain sodium: calls \([0-9]*\), faults 0,.*/\1/p' "$tmp/err")
+	_calls=$(stats_clean_calls "$tmp/err")
 	test -n "$_calls" && test "$_calls" -gt 0 ||
 		{ show "$tmp/err" stderr; fail "$1: no calls, or faults, in the stats"; }
 	say "  $1: $_calls calls, no fault"

@@ -156,6 +156,12 @@ stats_faults() {
 	sed -n "s/^pkrewind\[[0-9]*\]: stats: *$2\(@[A-Za-z0-9_.]*\)\{0,1\}: calls [0-9]*, faults \([0-9]*\).*/\2/p" "$1" | tail -n 1
 }
 
+# stats_clean_calls FILE: the calls of the (first) domain in FILE's stats
+# when it had no fault, else nothing.
+stats_clean_calls() {
+	sed -n 's/^pkrewind\[[0-9]*\]: stats: domain [A-Za-z0-9_.-]*: calls \([0-9]*\), faults 0,.*/\1/p' "$1" | head -n 1
+}
+
 # shipped_policy NAME FALLBACK: the policy shipped in policy/NAME when it
 # exists and isolates in `trusted-memory write` mode, else FALLBACK.
 shipped_policy() {
