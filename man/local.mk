@@ -36,3 +36,11 @@ dist_policyexamples_DATA = \
 	policy/examples/stack-args.policy \
 	policy/examples/fault-return.policy \
 	policy/examples/function.policy
+
+# The system policy's drop-in directory (pkrewind.policy(5), FILES), made
+# empty by `make install' as the package ships it; `make uninstall'
+# removes it and $(sysconfdir)/pkrewind only when nothing is left in them.
+install-data-local:
+	$(MKDIR_P) '$(DESTDIR)$(sysconfdir)/pkrewind/policy.d'
+uninstall-local:
+	-rmdir '$(DESTDIR)$(sysconfdir)/pkrewind/policy.d' '$(DESTDIR)$(sysconfdir)/pkrewind'
