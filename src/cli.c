@@ -104,6 +104,7 @@ static void usage(FILE *f)
 "\n"
 "Environment:\n"
 "  PKREWIND_POLICY    the policy file; set for COMMAND to its absolute path\n"
+"                     (not for the system policy: the shim finds it)\n"
 "  PKREWIND_LOG       error|warn|info|debug (default warn)\n"
 "  PKREWIND_STATS     1: print statistics at exit (set by --stats)\n"
 "  PKREWIND_SHIM      libpkrewind.so to preload (default " PKGLIBDIR "/" SHIM_NAME ")\n"

@@ -43,9 +43,10 @@ qa!
 VIM
 
 # vim_check FILE SPEC: run the checker on FILE; its lines become checks.
+# -n: no swap file (distcheck's source tree is read-only).
 vim_check() {
 	rm -f "$tmp/out"
-	SPEC=$2 OUT="$tmp/out" vim -es -N -u NONE -i NONE --cmd "set rtp^=$rtp" \
+	SPEC=$2 OUT="$tmp/out" vim -es -n -N -u NONE -i NONE --cmd "set rtp^=$rtp" \
 		-c 'filetype on' -c 'syntax on' -c "edit $1" -S "$tmp/check.vim" </dev/null >/dev/null 2>&1
 	if [ ! -s "$tmp/out" ]; then
 		fail "vim wrote no result for $1"

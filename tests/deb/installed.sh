@@ -166,7 +166,7 @@ qa!
 VIM
 # defaults.vim turns on filetype detection; syntax only with colours, so
 # Ex mode turns it on itself.
-OUT="$tmp/vim.out" HOME="$tmp" vim -es -N -u DEFAULTS -i NONE \
+OUT="$tmp/vim.out" HOME="$tmp" vim -es -n -N -u DEFAULTS -i NONE \
 	-c 'syntax on' -c 'edit /usr/share/pkrewind/policies/liblzma.policy' -S "$tmp/vim.vim" </dev/null >/dev/null 2>&1
 if [ "$(sed -n 1,3p "$tmp/vim.out" 2>/dev/null | tr '\n' ' ')" = "pkrewind pkrewind pkrDirective " ] &&
    grep -qx /usr/share/vim/vimfiles/syntax/pkrewind.vim "$tmp/vim.out"; then
