@@ -15,7 +15,8 @@ PKR_CORPUS_PKGS="xsltproc libxml2-utils jq sqlite3 file libjpeg-turbo-progs netp
 # integration tests isolate.
 # bash-completion and vim: the completion and the policy syntax file are
 # tested with the real thing (tests/cli/completion.sh, tests/cli/vim.sh).
-PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev bash-completion vim $PKR_CORPUS_PKGS"
+# git: the zlib workload of tests/args/shipped.sh (skipped without it).
+PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev bash-completion vim git $PKR_CORPUS_PKGS"
 # Tests in a QEMU guest (scripts/guest: hosts without protection keys,
 # and the kernels on both sides of 6.12): the emulator (TCG emulates pku),
 # a static busybox and cpio for the initramfs, kmod's modinfo for the
