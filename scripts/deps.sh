@@ -15,13 +15,20 @@ PKR_CORPUS_PKGS="xsltproc libxml2-utils jq sqlite3 file libjpeg-turbo-progs netp
 # integration tests isolate.
 # minisign and python3-nacl: real programs using libsodium, for the
 # shipped read-mode libsodium policy (tests/args/sodium.sh).
-PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev minisign python3-nacl $PKR_CORPUS_PKGS"
+# bash-completion and vim: the completion and the policy syntax file are
+# tested with the real thing (tests/cli/completion.sh, tests/cli/vim.sh).
+# git: the zlib workload of tests/args/shipped.sh (skipped without it).
+PKR_TEST_PKGS="groff-base groff mandoc xz-utils liblzma-dev bzip2 libbz2-dev brotli libbrotli-dev minisign python3-nacl bash-completion vim git $PKR_CORPUS_PKGS"
 # Tests in a QEMU guest (scripts/guest: hosts without protection keys,
 # and the kernels on both sides of 6.12): the emulator (TCG emulates pku),
 # a static busybox and cpio for the initramfs, kmod's modinfo for the
 # module load order, xz/zstd to unpack compressed modules, util-linux's
 # flock for the kernel cache.  apt-get fetches the kernels themselves.
 PKR_GUEST_PKGS="qemu-system-x86 busybox-static cpio kmod xz-utils zstd util-linux"
+# The Debian package (scripts/deb, run by scripts/check): dpkg-buildpackage
+# (dpkg-dev), debhelper for debian/rules, lintian to check the result.
+# The installed-tree test installs the .deb with apt-get and purges it.
+PKR_DEB_PKGS="dpkg-dev debhelper lintian"
 # Benchmarks only (scripts/bench): plots, cycle counts ("Where the time
 # goes"), the libsodium workload.
 PKR_BENCH_PKGS="gnuplot-nox linux-perf libsodium-dev"

@@ -3,8 +3,9 @@
  *   pkrewind [-p POLICY] [-v] [--stats] [--] COMMAND [ARGS...]
  *       Parse the policy (fail closed: any error and COMMAND does not run),
  *       set up the environment for the preloaded shim, exec COMMAND.
- *   pkrewind check [-q] POLICY...
- *       Report every diagnostic of each file, and libraries not found here.
+ *   pkrewind check [-q] [--system] [POLICY...]
+ *       Report every diagnostic of each file (--system: of the system
+ *       policy with its drop-ins), and libraries not found here.
  *   pkrewind symbols [--policy] LIBRARY
  *       List what a shared object exports, or print a policy skeleton.
  *
@@ -35,8 +36,8 @@
 #include "policy.h"
 #include "policyfile.h"
 
-#ifndef LIBDIR
-#define LIBDIR "/usr/local/lib"
+#ifndef PKGLIBDIR
+#define PKGLIBDIR "/usr/local/lib/pkrewind"
 #endif
 
 #define EXIT_USAGE      2
@@ -67,7 +68,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: pkrewind [-p POLICY] [-v]... [--stats] [--] COMMAND [ARGS...]\n"
-"       pkrewind check [-q] POLICY...\n"
+"       pkrewind check [-q] [--system] [POLICY...]\n"
 "       pkrewind symbols [--policy] LIBRARY\n"
 "       pkrewind learn -p BASE.policy -o OUT.policy [--] COMMAND [ARGS...]\n"
 "       pkrewind --help | --version\n"
@@ -89,19 +90,24 @@ static void usage(FILE *f)
 "Options:\n"
 "  -p, --policy FILE  policy to apply (default: $PKREWIND_POLICY, else\n"
 "                     $XDG_CONFIG_HOME/pkrewind/policy or\n"
-"                     ~/.config/pkrewind/policy, else /etc/pkrewind/policy)\n"
+"                     ~/.config/pkrewind/policy, else the system policy:\n"
+"                     " SYSCONFDIR "/pkrewind/policy, then\n"
+"                     " SYSCONFDIR "/pkrewind/policy.d/*.policy in name order)\n"
 "  -v, --verbose      more messages: -v info, -vv debug (sets PKREWIND_LOG)\n"
 "      --stats        print per-domain call and fault counts at exit\n"
 "  -h, --help         show this help and exit\n"
 "      --version      show the version and exit\n"
 "  check -q, --quiet  do not print \"FILE: ok (N domains)\" lines\n"
+"  check --system     check the system policy with its policy.d files,\n"
+"                     as the shim reads them\n"
 "  symbols --policy   print a policy skeleton for LIBRARY instead of a list\n"
 "\n"
 "Environment:\n"
 "  PKREWIND_POLICY    the policy file; set for COMMAND to its absolute path\n"
+"                     (not for the system policy: the shim finds it)\n"
 "  PKREWIND_LOG       error|warn|info|debug (default warn)\n"
 "  PKREWIND_STATS     1: print statistics at exit (set by --stats)\n"
-"  PKREWIND_SHIM      libpkrewind.so to preload (default " LIBDIR "/" SHIM_NAME ")\n"
+"  PKREWIND_SHIM      libpkrewind.so to preload (default " PKGLIBDIR "/" SHIM_NAME ")\n"
 "  PKREWIND_RUNTIME   libpkrewind-rt.so (default: beside the shim)\n"
 "  LD_LIBRARY_PATH    searched for sonames by check and symbols\n"
 "  pkrewind also sets LD_PRELOAD (the shim first) and GLIBC_TUNABLES\n"
@@ -129,20 +135,22 @@ static int bad_option(char **argv, int opt)
 	return EXIT_USAGE;
 }
 
-/* The options of a subcommand that has one flag besides --help (`check
- * -q`, `symbols --policy`): getopt_long returns `flag_char` for the flag,
- * which sets *flag.  Returns -1 with optind at the first operand, else the
- * exit status (usage printed for --help, or a bad option reported). */
+/* The options of a subcommand whose options are flags besides --help
+ * (`check -q --system`, `symbols --policy`): getopt_long returns
+ * flag_chars[i] for a flag, which sets *flags[i].  Returns -1 with optind
+ * at the first operand, else the exit status (usage printed for --help,
+ * or a bad option reported). */
 static int flag_options(int argc, char **argv, const char *optstring,
-			const struct option *opts, int flag_char, bool *flag)
+			const struct option *opts, const char *flag_chars, bool **flags)
 {
+	const char *f;
 	int c;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
-		if (c == flag_char) {
-			*flag = true;
+		if (c != 0 && (f = strchr(flag_chars, c)) != NULL) {
+			*flags[f - flag_chars] = true;
 		} else if (c == 'h') {
 			usage(stdout);
 			return finish_stdout(0);
@@ -188,45 +196,84 @@ static void warn_missing_libraries(const struct pkr_policy *p, struct pkr_diags 
 	}
 }
 
+/* Print p's diagnostics (d) and, unless quiet, "LABEL: ok (N domains)";
+ * frees both.  True when it has errors. */
+static bool report_check(const char *label, struct pkr_policy *p, struct pkr_diags *d,
+			 bool quiet)
+{
+	bool bad = !p || d->nerrors > 0;
+
+	if (p)
+		warn_missing_libraries(p, d);
+	fflush(stdout);   /* keep stdout and stderr in order */
+	pkr_diags_print(d, pkr_log_fd());
+	if (bad) {
+		if (d->nerrors == 0)
+			pkr_log(PKR_LOG_ERROR, "%s: cannot load the policy", label);
+	} else if (!quiet) {
+		printf("%s: ok (%zu domain%s)\n", label, p->ndomains,
+		       p->ndomains == 1 ? "" : "s");
+		fflush(stdout);
+	}
+	pkr_policy_free(p);
+	pkr_diags_free(d);
+	return bad;
+}
+
+/* `check --system`: the system policy and its drop-ins, as the shim reads
+ * them when nothing else names a policy. */
+static bool check_system(bool quiet)
+{
+	const char *dir = pkr_policy_dropin_dir();
+	char path[PATH_MAX], label[2 * PATH_MAX + 32];
+	char **paths;
+	size_t n;
+	struct pkr_diags d;
+	int err;
+
+	snprintf(path, sizeof path, "%s/pkrewind/policy", SYSCONFDIR);
+	err = pkr_policy_dropins(dir, &paths, &n);
+	pkr_policy_dropins_free(paths, n);
+	if (!err && n == 0 && access(path, F_OK) != 0) {
+		if (!quiet)
+			printf("%s, %s/*.policy: no system policy (nothing is isolated)\n",
+			       path, dir);
+		return false;
+	}
+	snprintf(label, sizeof label, "%s + %zu file%s of %s", path, n, n == 1 ? "" : "s", dir);
+	pkr_diags_init(&d);
+	return report_check(err ? path : label, pkr_policy_load_dropins(path, dir, &d), &d,
+			    quiet);
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help",  no_argument, NULL, 'h' },
+		{ "quiet",  no_argument, NULL, 'q' },
+		{ "system", no_argument, NULL, 's' },
+		{ "help",   no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool quiet = false, any_error = false;
+	bool quiet = false, system = false, any_error = false;
 	int rc, i;
 
-	if ((rc = flag_options(argc, argv, "+:qh", opts, 'q', &quiet)) >= 0)
+	if ((rc = flag_options(argc, argv, "+:qh", opts, "qs",
+			       (bool *[]){ &quiet, &system })) >= 0)
 		return rc;
-	if (optind >= argc) {
+	if (optind >= argc && !system) {
 		pkr_log(PKR_LOG_ERROR, "check: no policy file given");
 		try_help();
 		return EXIT_USAGE;
 	}
 
+	if (system)
+		any_error = check_system(quiet);
 	for (i = optind; i < argc; i++) {
 		struct pkr_diags d;
-		struct pkr_policy *p;
 
 		pkr_diags_init(&d);
-		p = pkr_policy_load(argv[i], &d);
-		if (p)
-			warn_missing_libraries(p, &d);
-		fflush(stdout);   /* keep stdout and stderr in order */
-		pkr_diags_print(&d, pkr_log_fd());
-		if (!p || d.nerrors > 0) {
-			if (d.nerrors == 0)
-				pkr_log(PKR_LOG_ERROR, "%s: cannot load the policy", argv[i]);
+		if (report_check(argv[i], pkr_policy_load(argv[i], &d), &d, quiet))
 			any_error = true;
-		} else if (!quiet) {
-			printf("%s: ok (%zu domain%s)\n", argv[i], p->ndomains,
-			       p->ndomains == 1 ? "" : "s");
-			fflush(stdout);
-		}
-		pkr_policy_free(p);
-		pkr_diags_free(&d);
 	}
 	return finish_stdout(any_error ? 1 : 0);
 }
@@ -412,7 +459,7 @@ static int cmd_symbols(int argc, char **argv)
 	const char *lib;
 	int rc;
 
-	if ((rc = flag_options(argc, argv, "+:h", opts, 'P', &skeleton)) >= 0)
+	if ((rc = flag_options(argc, argv, "+:h", opts, "P", (bool *[]){ &skeleton })) >= 0)
 		return rc;
 	if (argc - optind != 1) {
 		pkr_log(PKR_LOG_ERROR, "symbols: %s", argc - optind ?
@@ -491,10 +538,10 @@ static char *find_shim(void)
 			}
 		}
 	}
-	if (is_regular_file(LIBDIR "/" SHIM_NAME))
-		return xstrdup(LIBDIR "/" SHIM_NAME);
+	if (is_regular_file(PKGLIBDIR "/" SHIM_NAME))
+		return xstrdup(PKGLIBDIR "/" SHIM_NAME);
 	pkr_log(PKR_LOG_ERROR, "cannot find %s (not in %s; set PKREWIND_SHIM)",
-		SHIM_NAME, LIBDIR);
+		SHIM_NAME, PKGLIBDIR);
 	return NULL;
 }
 
@@ -562,7 +609,8 @@ int pkr_cli_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *policy_arg = NULL, *old;
-	char located[PATH_MAX], *policy_abs, *shim, *s;
+	char located[PATH_MAX], *policy_abs = NULL, *shim, *s;
+	enum pkr_policy_source src = PKR_POLICY_ENV;
 	struct pkr_policy *pol;
 	struct pkr_diags d;
 	size_t ndomains;
@@ -602,7 +650,7 @@ int pkr_cli_run(int argc, char **argv)
 
 	/* The policy: parse it completely before anything runs. */
 	if (!policy_arg) {
-		switch (pkr_policy_locate(located, sizeof located)) {
+		switch ((src = pkr_policy_locate(located, sizeof located))) {
 		case PKR_POLICY_NONE:
 			pkr_log(PKR_LOG_ERROR, "no policy: give -p POLICY or set PKREWIND_POLICY");
 			return EXIT_NOTFOUND;
@@ -621,7 +669,7 @@ int pkr_cli_run(int argc, char **argv)
 		policy_arg = located;
 	}
 	pkr_diags_init(&d);
-	pol = pkr_policy_load(policy_arg, &d);
+	pol = pkr_policy_load_source(src, policy_arg, &d);
 	pkr_diags_print(&d, pkr_log_fd());
 	if (!pol || d.nerrors > 0) {
 		if (d.nerrors == 0)
@@ -634,8 +682,9 @@ int pkr_cli_run(int argc, char **argv)
 	ndomains = pol->ndomains;
 	pkr_policy_free(pol);
 	pkr_diags_free(&d);
-	policy_abs = realpath(policy_arg, NULL);
-	if (!policy_abs) {
+	/* The system policy is left for the shim to find (PKREWIND_POLICY
+	 * would name the file without its drop-ins); any other is named. */
+	if (src != PKR_POLICY_SYSTEM && !(policy_abs = realpath(policy_arg, NULL))) {
 		pkr_log(PKR_LOG_ERROR, "%s: %s", policy_arg, strerror(errno));
 		return EXIT_NOTFOUND;
 	}
@@ -654,7 +703,8 @@ int pkr_cli_run(int argc, char **argv)
 	s = old && *old ? concat3(shim, ":", old) : xstrdup(shim);
 	err = set_env("LD_PRELOAD", s);
 	free(s);
-	err |= set_env("PKREWIND_POLICY", policy_abs);
+	if (policy_abs)
+		err |= set_env("PKREWIND_POLICY", policy_abs);
 	if (verbose)    /* the command line wins over the environment */
 		err |= set_env("PKREWIND_LOG", verbose > 1 ? "debug" : "info");
 	if (stats)
@@ -665,8 +715,9 @@ int pkr_cli_run(int argc, char **argv)
 	if (err)
 		return EXIT_NOTFOUND;
 
-	pkr_log(PKR_LOG_INFO, "running %s: preload %s, policy %s (%zu domain%s)",
-		argv[optind], shim, policy_abs, ndomains, ndomains == 1 ? "" : "s");
+	pkr_log(PKR_LOG_INFO, "running %s: preload %s, policy %s%s (%zu domain%s)",
+		argv[optind], shim, policy_abs ? policy_abs : policy_arg,
+		policy_abs ? "" : " and policy.d", ndomains, ndomains == 1 ? "" : "s");
 	free(shim);
 	free(policy_abs);
 

@@ -54,7 +54,7 @@ const char *pkr_loader_runtime_path(void)
 				return path;
 		}
 	}
-	snprintf(path, sizeof path, "%s/libpkrewind-rt.so", LIBDIR);
+	snprintf(path, sizeof path, "%s/libpkrewind-rt.so", PKGLIBDIR);
 	return path;
 }
 

@@ -35,7 +35,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 void pkr_loader_adopt(struct pkr_domain *d, const struct pkr_lib_match *m, size_t n);
 
 /* The runtime's path: PKREWIND_RUNTIME, else beside libpkrewind.so,
- * else LIBDIR. */
+ * else PKGLIBDIR. */
 const char *pkr_loader_runtime_path(void);
 
 /* Tag and record the objects a dlopen() inside d added to its namespace

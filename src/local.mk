@@ -16,8 +16,10 @@ src_libpkrcommon_la_SOURCES = \
 	src/log.c src/log.h
 src_libpkrcommon_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 
-# The preloaded shim.
-lib_LTLIBRARIES += src/libpkrewind.la
+# The preloaded shim.  The shim and the runtime go into $(pkglibdir)
+# ($(libdir)/pkrewind): they are preloaded or dlmopen()ed by path, never
+# linked against (no soname, no headers), so not on the linker's path.
+pkglib_LTLIBRARIES += src/libpkrewind.la
 src_libpkrewind_la_SOURCES = \
 	src/real.c src/real.h \
 	src/elf.c src/elf.h src/elfsyms.h \
@@ -47,7 +49,7 @@ EXTRA_DIST += src/libpkrewind.sym src/runtime/runtime.sym
 # The domain runtime: the first object of every isolated namespace.
 # -fno-builtin: gcc would otherwise turn malloc+memset in calloc into a
 # call to calloc (the runtime's own, recursively).
-lib_LTLIBRARIES += src/libpkrewind-rt.la
+pkglib_LTLIBRARIES += src/libpkrewind-rt.la
 src_libpkrewind_rt_la_SOURCES = \
 	src/runtime/rt.c src/runtime/rt.h src/runtime/rt_int.h src/runtime/rt_stdio.c src/runtime/rt_tls.c \
 	src/runtime/rt_thread.c src/runtime/rt_env.c src/runtime/rt_dl.c \

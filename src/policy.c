@@ -17,6 +17,8 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,12 +105,27 @@ static const char *file_key(struct parser *ps, const char *path)
 	return path;
 }
 
+/* An error about including `path`: at the include line's file name t,
+ * or, for a file read after the top file (t NULL), at that file itself. */
+static void __attribute__((format(printf, 4, 5)))
+include_error(struct parser *ps, const struct token *t, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (t)
+		verror_at(ps, SIZE_MAX, ps->stack[ps->depth].file, t->line, t->col, fmt, ap);
+	else
+		verror_at(ps, SIZE_MAX, path, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
 static void read_error(struct parser *ps, const struct token *t, const char *path, int err)
 {
 	if (err == EFBIG)
-		tok_error(ps, t, "'%s' is larger than 16 MiB", path);
+		include_error(ps, t, path, "'%s' is larger than 16 MiB", path);
 	else
-		tok_error(ps, t, "cannot read '%s': %s", path, strerror(err));
+		include_error(ps, t, path, "cannot read '%s': %s", path, strerror(err));
 }
 
 /* "a -> b -> ... -> path" for the files from stack[from] on. */
@@ -126,35 +143,36 @@ static char *include_chain(struct parser *ps, unsigned from, const char *path)
 	return s;
 }
 
-/* `include FILE` */
-void parse_include(struct parser *ps, struct linectx *lc)
+/* Read and parse `path` (clean) as a file included from the current one:
+ * t is the include line's file name, NULL for a file read after the top
+ * file (its errors then name that file; line 0 records it as such). */
+static void include_file(struct parser *ps, const char *path, const struct token *t)
 {
 	const char *from = ps->stack[ps->depth].file;
-	struct token t;
-	const char *path, *key;
+	const char *key = file_key(ps, path);
 	struct hentry *e;
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
-	if (!need_arg(ps, lc, &t, "file name") || !end_of_line(ps, lc))
-		return;
-	path = join_path(ps, from, &t);
-	key = file_key(ps, path);
 	for (unsigned i = 0; i <= ps->depth; i++)
 		if (strcmp(ps->stack[i].key, key) == 0) {
-			tok_error(ps, &t, "include cycle: %s", include_chain(ps, i, path));
+			include_error(ps, t, path, "include cycle: %s", include_chain(ps, i, path));
 			return;
 		}
 	e = pkr_htab_find(ps->arena, &ps->files, 0, key, strlen(key));
 	if (e->key) {
-		tok_error(ps, &t, "'%s' is already included (first at %s:%u)",
-			  path, e->file, e->line);
+		if (e->line)
+			include_error(ps, t, path, "'%s' is already included (first at %s:%u)",
+				      path, e->file, e->line);
+		else
+			include_error(ps, t, path, "'%s' is already read (after %s)",
+				      path, e->file);
 		return;
 	}
 	if (ps->depth >= PKR_MAX_INCLUDE_DEPTH) {
-		tok_error(ps, &t, "includes nested too deeply (at most %d levels)",
-			  PKR_MAX_INCLUDE_DEPTH);
+		include_error(ps, t, path, "includes nested too deeply (at most %d levels)",
+			      PKR_MAX_INCLUDE_DEPTH);
 		return;
 	}
 	if (ps->env && ps->env->read_file)
@@ -166,12 +184,12 @@ void parse_include(struct parser *ps, struct linectx *lc)
 		err = EFBIG;
 	}
 	if (err) {
-		read_error(ps, &t, path, err);
+		read_error(ps, t, path, err);
 		return;
 	}
 	pkr_htab_claim(&ps->files, e, key);
 	e->file = from;
-	e->line = t.line;
+	e->line = t ? t->line : 0;
 
 	ps->depth++;
 	ps->stack[ps->depth] = (struct frame){ .file = path, .key = key, .buf = buf };
@@ -182,6 +200,16 @@ void parse_include(struct parser *ps, struct linectx *lc)
 	ps->stack[ps->depth].buf = NULL;
 	ps->depth--;
 	free(buf);
+}
+
+/* `include FILE` */
+void parse_include(struct parser *ps, struct linectx *lc)
+{
+	struct token t;
+
+	if (!need_arg(ps, lc, &t, "file name") || !end_of_line(ps, lc))
+		return;
+	include_file(ps, join_path(ps, ps->stack[ps->depth].file, &t), &t);
 }
 
 void parse_file(struct parser *ps, const char *buf, size_t len)
@@ -237,6 +265,13 @@ static void parse_top(struct parser *ps, const char *file, const char *buf, size
 	parse_file(ps, buf, len);
 	if (!ps->gave_up)
 		close_domain(ps);
+	/* Each file read after the top one starts outside any domain, and
+	 * its domains end with it, as with an `include` line at the end. */
+	for (size_t i = 0; i < ps->nafter && !ps->gave_up; i++) {
+		const char *a = ps->after[i];
+
+		include_file(ps, clean_path(ps, a, strlen(a)), NULL);
+	}
 }
 
 /* Parse with ps->arena set up; NULL on errors.  Running out of memory
@@ -264,6 +299,14 @@ struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t le
 				    const struct pkr_parse_env *env,
 				    struct pkr_diags *diags)
 {
+	return pkr_policy_parse_after(file, buf, len, NULL, 0, env, diags);
+}
+
+struct pkr_policy *pkr_policy_parse_after(const char *file, const char *buf, size_t len,
+					  const char *const *after, size_t nafter,
+					  const struct pkr_parse_env *env,
+					  struct pkr_diags *diags)
+{
 	struct pkr_diags local;
 	struct parser ps = {
 		.env = env,
@@ -271,6 +314,8 @@ struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t le
 		.top_file = file ? file : "<policy>",
 		.top_buf = buf ? buf : "",
 		.top_len = buf ? len : 0,
+		.after = after,
+		.nafter = after ? nafter : 0,
 	};
 	struct pkr_policy *p = NULL;
 

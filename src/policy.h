@@ -240,6 +240,18 @@ struct pkr_policy *pkr_policy_parse(const char *file, const char *buf, size_t le
 				    const struct pkr_parse_env *env,
 				    struct pkr_diags *diags);
 
+/* pkr_policy_parse, then the files after[0..nafter), in that order, each
+ * read through env->read_file as if `file` ended with an `include` line
+ * naming it (the system policy's drop-ins, policyfile.h): a domain name
+ * already used is a duplicate, a file already read or included is an
+ * error, and each starts outside any domain block (the top file's open
+ * domain ends before the first).  An error about one of these files as a
+ * whole (unreadable, a cycle) names that file, without a line. */
+struct pkr_policy *pkr_policy_parse_after(const char *file, const char *buf, size_t len,
+					  const char *const *after, size_t nafter,
+					  const struct pkr_parse_env *env,
+					  struct pkr_diags *diags);
+
 void pkr_policy_free(struct pkr_policy *p);
 
 /* Lookups on a parsed model.  A name is "NAME", "NAME@VERSION" or

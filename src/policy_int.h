@@ -109,6 +109,10 @@ struct parser {
 	struct pkr_diags *diags;
 	const char *top_file, *top_buf;
 	size_t top_len;
+	/* Files read after the top file, each as if included from it
+	 * (pkr_policy_parse_after: the system policy's drop-ins). */
+	const char *const *after;
+	size_t nafter;
 	unsigned nerrors;
 	bool gave_up;
 	bool out_of_memory;

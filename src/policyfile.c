@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -107,10 +108,14 @@ static char *disk_key(void *ctx, const char *path)
 	return realpath(path, NULL);
 }
 
-struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
+/* Read `path` and parse it with the files after[0..nafter) after it
+ * (pkr_policy_parse_after).  absent_ok: a `path` that does not exist
+ * reads as empty. */
+static struct pkr_policy *load(const char *path, const char *const *after, size_t nafter,
+			       bool absent_ok, struct pkr_diags *diags)
 {
-	char *buf;
-	size_t len;
+	char *buf = NULL;
+	size_t len = 0;
 	int err;
 	struct pkr_policy *p;
 	const struct pkr_parse_env disk = { disk_read, NULL, disk_key };
@@ -122,6 +127,8 @@ struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
 		return NULL;
 	}
 	err = pkr_read_file(path, &buf, &len);
+	if (err == ENOENT && absent_ok)
+		err = 0;
 	if (err) {
 		if (diags) {
 			if (err == EFBIG)
@@ -133,9 +140,116 @@ struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
 		}
 		return NULL;
 	}
-	p = pkr_policy_parse(path, buf, len, &disk, diags);
+	p = pkr_policy_parse_after(path, buf ? buf : "", len, after, nafter, &disk, diags);
 	free(buf);
 	return p;
+}
+
+struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
+{
+	return load(path, NULL, 0, false, diags);
+}
+
+/* A drop-in's name: NAME.policy, NAME not empty and not starting with a
+ * dot (what the shell's *.policy matches). */
+static int dropin_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 7 && strcmp(d->d_name + n - 7, ".policy") == 0;
+}
+
+/* Byte order, whatever the locale. */
+static int name_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+void pkr_policy_dropins_free(char **paths, size_t n)
+{
+	if (!paths)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int pkr_policy_dropins(const char *dir, char ***pathsp, size_t *np)
+{
+	struct dirent **ents;
+	char **paths;
+	int n, err = 0;
+
+	*pathsp = NULL;
+	*np = 0;
+	n = scandir(dir, &ents, dropin_name, name_order);
+	if (n < 0)
+		return errno == ENOENT ? 0 : errno;
+	paths = calloc((size_t)n + 1, sizeof *paths);
+	if (!paths)
+		err = ENOMEM;
+	for (int i = 0; i < n; i++) {
+		size_t size = strlen(dir) + strlen(ents[i]->d_name) + 2;
+
+		if (!err && (paths[i] = malloc(size)) != NULL)
+			snprintf(paths[i], size, "%s/%s", dir, ents[i]->d_name);
+		else
+			err = ENOMEM;
+		free(ents[i]);
+	}
+	free(ents);
+	if (err) {
+		pkr_policy_dropins_free(paths, (size_t)n);
+		return err;
+	}
+	*pathsp = paths;
+	*np = (size_t)n;
+	return 0;
+}
+
+struct pkr_policy *pkr_policy_load_dropins(const char *path, const char *dir,
+					   struct pkr_diags *diags)
+{
+	char **paths;
+	size_t n;
+	struct pkr_policy *p;
+	int err = pkr_policy_dropins(dir, &paths, &n);
+
+	if (err) {
+		if (diags)
+			pkr_diags_add(diags, PKR_DIAG_ERROR, dir, 0, 0,
+				      "cannot read the policy directory: %s", strerror(err));
+		return NULL;
+	}
+	/* Without drop-ins the file must exist, as with pkr_policy_load. */
+	p = load(path, (const char *const *)paths, n, n > 0, diags);
+	pkr_policy_dropins_free(paths, n);
+	return p;
+}
+
+const char *pkr_policy_dropin_dir(void)
+{
+	return SYSCONFDIR "/pkrewind/policy.d";
+}
+
+struct pkr_policy *pkr_policy_load_source(enum pkr_policy_source src, const char *path,
+					  struct pkr_diags *diags)
+{
+	if (src == PKR_POLICY_SYSTEM)
+		return pkr_policy_load_dropins(path, pkr_policy_dropin_dir(), diags);
+	return pkr_policy_load(path, diags);
+}
+
+/* Has the system policy drop-ins?  An unreadable directory counts (loading
+ * the policy then reports it: fail closed). */
+static bool have_dropins(void)
+{
+	char **paths;
+	size_t n;
+	int err = pkr_policy_dropins(pkr_policy_dropin_dir(), &paths, &n);
+
+	pkr_policy_dropins_free(paths, n);
+	return err || n > 0;
 }
 
 /* Write a/b to buf; true when it fits and names an existing file. */
@@ -165,6 +279,10 @@ enum pkr_policy_source pkr_policy_locate(char *buf, size_t size)
 			return PKR_POLICY_USER;
 	}
 	if (candidate(buf, size, SYSCONFDIR, "/pkrewind/policy"))
+		return PKR_POLICY_SYSTEM;
+	/* Drop-ins without the file: the file's name all the same. */
+	if (have_dropins() &&
+	    snprintf(buf, size, "%s/pkrewind/policy", SYSCONFDIR) < (int)size)
 		return PKR_POLICY_SYSTEM;
 	if (size > 0)
 		buf[0] = '\0';

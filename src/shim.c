@@ -380,16 +380,21 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	src = pkr_policy_locate(path, sizeof path);
 	if (src == PKR_POLICY_NONE) {
 		pkr_log(PKR_LOG_DEBUG, "no policy (PKREWIND_POLICY, ~/.config/pkrewind/policy, "
-			"/etc/pkrewind/policy): nothing to isolate");
+			SYSCONFDIR "/pkrewind/policy, %s/*.policy): nothing to isolate",
+			pkr_policy_dropin_dir());
 		return;
 	}
 	pkr_diags_init(&dg);
-	p = pkr_policy_load(path, &dg);
+	p = pkr_policy_load_source(src, path, &dg);
 	pkr_diags_print(&dg, pkr_log_fd());
 	pkr_diags_free(&dg);
 	if (!p) {
-		char msg[PATH_MAX + 64];
-		snprintf(msg, sizeof msg, "the policy %s cannot be used", path);
+		char msg[2 * PATH_MAX + 64];
+		if (src == PKR_POLICY_SYSTEM)
+			snprintf(msg, sizeof msg, "the system policy (%s, %s/*.policy) cannot be used",
+				 path, pkr_policy_dropin_dir());
+		else
+			snprintf(msg, sizeof msg, "the policy %s cannot be used", path);
 		fail_closed(msg);
 	}
 	pkr_log(PKR_LOG_DEBUG, "policy %s: %zu domains", path, p->ndomains);

@@ -1571,6 +1571,110 @@ START_TEST(test_include_too_big)
 }
 END_TEST
 
+/* Files read after the top one (the system policy's drop-ins): each as
+ * if the top file ended with an `include` line for it. */
+static struct pkr_policy *parse_after(const char *text, const char *const *after, size_t n,
+				      struct memfs *fs)
+{
+	struct pkr_parse_env env = { mem_read, fs, NULL };
+
+	teardown();
+	setup();
+	pol = pkr_policy_parse_after("t.policy", text, strlen(text), after, n, &env, &diags);
+	ck_assert_int_eq(pol != NULL, diags.nerrors == 0);
+	return pol;
+}
+
+#define expect_after_error(text, after, fs, expected) do {                      \
+		parse_after(text, after, sizeof after / sizeof *after, fs);     \
+		ck_assert_ptr_null(pol);                                        \
+		ck_assert_uint_eq(diags.nerrors, 1);                            \
+		ck_assert_str_eq(diag(0), expected);                            \
+	} while (0)
+
+START_TEST(test_after_order)
+{
+	static const struct memfile files[] = {
+		{ "/d/10-a.policy", "domain a\nlibrary liba.so\n" },
+		{ "/d/20-b.policy", "# b\ndomain b\nlibrary libb.so\ninclude inc/c.policy\n" },
+		{ "/d/inc/c.policy", "domain c\nlibrary libc.so\n" },
+	};
+	static const char *const after[] = { "/d/10-a.policy", "/d//./20-b.policy" };
+	struct memfs fs = { .files = files, .nfiles = 3 };
+
+	parse_after("domain t\nlibrary libt.so\n", after, 2, &fs);
+	ck_assert_msg(pol != NULL, "%s", diags.n ? diag(0) : "");
+	/* read in the order given, after the top file; names cleaned */
+	ck_assert_uint_eq(fs.nreads, 3);
+	ck_assert_str_eq(fs.reads[0], "/d/10-a.policy");
+	ck_assert_str_eq(fs.reads[1], "/d/20-b.policy");
+	ck_assert_str_eq(fs.reads[2], "/d/inc/c.policy");
+	ck_assert_uint_eq(pol->ndomains, 4);
+	ck_assert_str_eq(pol->file, "t.policy");
+	ck_assert_str_eq(dom(0)->name, "t");
+	ck_assert_str_eq(dom(1)->name, "a");
+	ck_assert_str_eq(dom(1)->file, "/d/10-a.policy");
+	ck_assert_str_eq(dom(2)->name, "b");
+	ck_assert_uint_eq(dom(2)->line, 2);
+	ck_assert_str_eq(dom(3)->name, "c");
+	/* none after: pkr_policy_parse */
+	parse_after("domain t\nlibrary libt.so\n", NULL, 5, &fs);
+	ck_assert_uint_eq(pol->ndomains, 1);
+	/* an empty top file: the drop-ins alone */
+	parse_after("", after, 2, &fs);
+	ck_assert_uint_eq(pol->ndomains, 3);
+	ck_assert_str_eq(dom(0)->name, "a");
+}
+END_TEST
+
+START_TEST(test_after_errors)
+{
+	static const struct memfile files[] = {
+		{ "/d/10-a.policy", "domain a\nlibrary liba.so\n" },
+		{ "/d/20-dup.policy", "# again\ndomain  a\nlibrary libx.so\n" },
+		{ "/d/30-loose.policy", "heap 1M\n" },
+		{ "/d/40-bad.policy", "domain e\nlibrary libe.so\nheap 1\n" },
+		{ "/d/50-inc.policy", "include 10-a.policy\n" },
+		{ "60-top.policy", "include t.policy\n" },
+	};
+	static const char *const dup[] = { "/d/10-a.policy", "/d/20-dup.policy" };
+	static const char *const loose[] = { "/d/30-loose.policy" };
+	static const char *const bad[] = { "/d/10-a.policy", "/d/40-bad.policy" };
+	static const char *const missing[] = { "/d/10-a.policy", "/d/nope.policy" };
+	static const char *const twice[] = { "/d/10-a.policy", "/d/50-inc.policy" };
+	static const char *const again[] = { "/d/10-a.policy" };
+	static const char *const cycle[] = { "60-top.policy" };
+	struct memfs fs = { .files = files, .nfiles = 6 };
+
+	/* a domain name already used: the duplicate's FILE:LINE:COL */
+	expect_after_error("", dup, &fs,
+			   "/d/20-dup.policy:2:9: duplicate domain 'a' (first at /d/10-a.policy:1)");
+	expect_after_error("domain a\nlibrary libt.so\n", again, &fs,
+			   "/d/10-a.policy:1:8: duplicate domain 'a' (first at t.policy:1)");
+	/* the top file's open domain ends before the first drop-in */
+	expect_after_error("domain t\nlibrary libt.so\n", loose, &fs,
+			   "/d/30-loose.policy:1:1: 'heap' outside a domain block");
+	/* any error in any file: no model (fail closed) */
+	expect_after_error("", bad, &fs,
+			   "/d/40-bad.policy:3:6: heap '1' is out of range (64K..64G)");
+	expect_after_error("", missing, &fs,
+			   "/d/nope.policy: cannot read '/d/nope.policy': No such file or directory");
+	/* a file is read once: as an include or as a drop-in */
+	expect_after_error("", twice, &fs,
+			   "/d/50-inc.policy:1:9: '/d/10-a.policy' is already read (after t.policy)");
+	expect_after_error("include /d/10-a.policy\n", again, &fs,
+			   "/d/10-a.policy: '/d/10-a.policy' is already included (first at t.policy:1)");
+	expect_after_error("", cycle, &fs,
+			   "60-top.policy:1:9: include cycle: t.policy -> 60-top.policy -> t.policy");
+	/* without a reader, nothing can be read */
+	teardown();
+	setup();
+	pol = pkr_policy_parse_after("t.policy", "", 0, again, 1, NULL, &diags);
+	ck_assert_ptr_null(pol);
+	ck_assert_str_eq(diag(0), "/d/10-a.policy: cannot read '/d/10-a.policy': Function not implemented");
+}
+END_TEST
+
 /* Leak checks: while `counting` is set, count the heap blocks handed out
  * and not given back.  The C library's own functions (strdup, vasprintf,
  * realpath) come through these too. */
@@ -1996,8 +2100,13 @@ static void locate_teardown(void)
 /* What locate returns when no user file is found. */
 static enum pkr_policy_source fallback(char *want, size_t size)
 {
+	char **paths;
+	size_t n;
+	int err = pkr_policy_dropins(pkr_policy_dropin_dir(), &paths, &n);
+
+	pkr_policy_dropins_free(paths, n);
 	snprintf(want, size, "%s/pkrewind/policy", SYSCONFDIR);
-	if (access(want, F_OK) == 0)
+	if (access(want, F_OK) == 0 || err || n > 0)
 		return PKR_POLICY_SYSTEM;
 	want[0] = '\0';
 	return PKR_POLICY_NONE;
@@ -2066,6 +2175,137 @@ START_TEST(test_locate_user)
 }
 END_TEST
 
+/* ==== the drop-in directory (policy.d) ================================= */
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f;
+
+	make_file(path);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* tmpdir/NAME */
+static const char *tmp_path(const char *name)
+{
+	static char buf[4][PATH_MAX];
+	static unsigned next;
+	char *b = buf[next++ % 4];
+
+	snprintf(b, PATH_MAX, "%s/%s", tmpdir, name);
+	return b;
+}
+
+START_TEST(test_dropins_listed)
+{
+	char **paths;
+	size_t n;
+
+	/* no directory: no drop-ins, no error */
+	ck_assert_int_eq(pkr_policy_dropins(tmp_path("policy.d"), &paths, &n), 0);
+	ck_assert_ptr_null(paths);
+	ck_assert_uint_eq(n, 0);
+	/* *.policy only, in byte order whatever the locale: digits, upper
+	 * case, lower case; not hidden files, backups or dpkg's copies */
+	write_file(tmp_path("policy.d/b.policy"), "");
+	write_file(tmp_path("policy.d/B.policy"), "");
+	write_file(tmp_path("policy.d/10-a.policy"), "");
+	write_file(tmp_path("policy.d/.hidden.policy"), "");
+	write_file(tmp_path("policy.d/.policy"), "");
+	write_file(tmp_path("policy.d/notes.txt"), "");
+	write_file(tmp_path("policy.d/x.policy~"), "");
+	write_file(tmp_path("policy.d/x.policy.dpkg-dist"), "");
+	write_file(tmp_path("policy.d/x.policy.dpkg-old"), "");
+	ck_assert_int_eq(pkr_policy_dropins(tmp_path("policy.d"), &paths, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(paths[0], tmp_path("policy.d/10-a.policy"));
+	ck_assert_str_eq(paths[1], tmp_path("policy.d/B.policy"));
+	ck_assert_str_eq(paths[2], tmp_path("policy.d/b.policy"));
+	pkr_policy_dropins_free(paths, n);
+	/* not a directory: an error */
+	ck_assert_int_eq(pkr_policy_dropins(tmp_path("policy.d/notes.txt"), &paths, &n), ENOTDIR);
+	ck_assert_ptr_null(paths);
+}
+END_TEST
+
+START_TEST(test_dropins_loaded)
+{
+	char top[PATH_MAX], dir[PATH_MAX], want[PATH_MAX * 2];
+
+	snprintf(top, sizeof top, "%s", tmp_path("policy"));
+	snprintf(dir, sizeof dir, "%s", tmp_path("policy.d"));
+
+	/* no file, no directory: the file cannot be read */
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_ptr_null(pol);
+	snprintf(want, sizeof want, "%s: cannot read the policy: No such file or directory", top);
+	ck_assert_str_eq(diag(0), want);
+	/* the file alone */
+	write_file(top, "domain sys\nlibrary libsys.so\n");
+	parse_named("unused", "", 0, NULL);
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_uint_eq(pol->ndomains, 1);
+	pkr_policy_free(pol);
+	/* the file, then the drop-ins in name order */
+	write_file(tmp_path("policy.d/20-b.policy"), "domain b\nlibrary libb.so\n");
+	write_file(tmp_path("policy.d/10-a.policy"), "domain a\nlibrary liba.so\n");
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_msg(pol != NULL, "%s", diags.n ? diag(0) : "");
+	ck_assert_uint_eq(pol->ndomains, 3);
+	ck_assert_str_eq(dom(0)->name, "sys");
+	ck_assert_str_eq(dom(1)->name, "a");
+	ck_assert_str_eq(dom(1)->file, tmp_path("policy.d/10-a.policy"));
+	ck_assert_str_eq(dom(2)->name, "b");
+	pkr_policy_free(pol);
+	/* drop-ins without the file */
+	ck_assert_int_eq(unlink(top), 0);
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_msg(pol != NULL, "%s", diags.n ? diag(0) : "");
+	ck_assert_uint_eq(pol->ndomains, 2);
+	ck_assert_str_eq(dom(0)->name, "a");
+	pkr_policy_free(pol);
+	pol = NULL;
+	/* a duplicate domain name: FILE:LINE:COL of the second, no model */
+	write_file(tmp_path("policy.d/30-dup.policy"), "\n\ndomain a\nlibrary libz.so\n");
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_ptr_null(pol);
+	ck_assert_uint_eq(diags.nerrors, 1);
+	snprintf(want, sizeof want, "%s:3:8: duplicate domain 'a' (first at %s:1)",
+		 tmp_path("policy.d/30-dup.policy"), tmp_path("policy.d/10-a.policy"));
+	ck_assert_str_eq(diag(0), want);
+	ck_assert_int_eq(unlink(tmp_path("policy.d/30-dup.policy")), 0);
+	/* a bad file fails the whole policy */
+	write_file(tmp_path("policy.d/15-bad.policy"), "domain c\nlibrary libc.so\nbogus\n");
+	parse_named("unused", "", 0, NULL);
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_ptr_null(pol);
+	ck_assert_uint_eq(diags.nerrors, 1);
+	snprintf(want, sizeof want, "%s:3:1: unknown directive 'bogus'",
+		 tmp_path("policy.d/15-bad.policy"));
+	ck_assert_str_eq(diag(0), want);
+	ck_assert_int_eq(unlink(tmp_path("policy.d/15-bad.policy")), 0);
+	/* a drop-in that cannot be read (a directory) fails it too */
+	ck_assert_int_eq(mkdir(tmp_path("policy.d/12-dir.policy"), 0700), 0);
+	parse_named("unused", "", 0, NULL);
+	pol = pkr_policy_load_dropins(top, dir, &diags);
+	ck_assert_ptr_null(pol);
+	snprintf(want, sizeof want, "%s: cannot read '%s': Is a directory",
+		 tmp_path("policy.d/12-dir.policy"), tmp_path("policy.d/12-dir.policy"));
+	ck_assert_str_eq(diag(0), want);
+	/* a directory that is a file: fail closed */
+	parse_named("unused", "", 0, NULL);
+	pol = pkr_policy_load_dropins(top, tmp_path("policy.d/10-a.policy"), &diags);
+	ck_assert_ptr_null(pol);
+	snprintf(want, sizeof want, "%s: cannot read the policy directory: Not a directory",
+		 tmp_path("policy.d/10-a.policy"));
+	ck_assert_str_eq(diag(0), want);
+}
+END_TEST
+
 /* ==== the suite ======================================================== */
 
 static Suite *policy_suite(void)
@@ -2124,6 +2364,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_include_cycles);
 	tcase_add_test(tc, test_include_from_disk);
 	tcase_add_test(tc, test_include_too_big);
+	tcase_add_test(tc, test_after_order);
+	tcase_add_test(tc, test_after_errors);
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_test(tc, test_load_too_big);
 	suite_add_tcase(s, tc);
@@ -2148,6 +2390,12 @@ static Suite *policy_suite(void)
 	tcase_add_checked_fixture(tc, locate_setup, locate_teardown);
 	tcase_add_test(tc, test_locate_env);
 	tcase_add_test(tc, test_locate_user);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("drop-ins");
+	tcase_add_checked_fixture(tc, locate_setup, locate_teardown);
+	tcase_add_test(tc, test_dropins_listed);
+	tcase_add_test(tc, test_dropins_loaded);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,7 +7,9 @@ CLI_TESTS = \
 	tests/cli/check-shipped.sh \
 	tests/cli/check.sh \
 	tests/cli/symbols.sh \
-	tests/cli/run.sh
+	tests/cli/run.sh \
+	tests/cli/completion.sh \
+	tests/cli/vim.sh
 
 TESTS += $(CLI_TESTS)
-EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
+EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh tests/data/vim

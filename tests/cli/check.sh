@@ -139,4 +139,24 @@ run "$PKREWIND_BIN" check "$tmp/empty.policy"
 expect_rc 0 "check of an empty file"
 expect_grep "$tmp/out" "^$tmp/empty.policy: ok \\(0 domains\\)\$" "'ok (0 domains)'"
 
+echo "check --system: the system policy with its policy.d files"
+# The build's sysconfdir, from the help text.
+sysdir=$("$PKREWIND_BIN" --help | sed -n 's|^ *\(/.*\)/pkrewind/policy, then$|\1|p')
+if [ -z "$sysdir" ]; then
+	fail "--help names no system policy file"
+elif [ -e "$sysdir/pkrewind/policy" ] || ls "$sysdir"/pkrewind/policy.d/*.policy >/dev/null 2>&1; then
+	echo "a system policy exists here: only the label is checked"
+	run "$PKREWIND_BIN" check --system
+	expect_grep "$tmp/out" "^$sysdir/pkrewind/policy \\+ [0-9]+ files? of $sysdir/pkrewind/policy\\.d: " \
+		"the label names the file and the drop-in directory"
+else
+	run "$PKREWIND_BIN" check --system "$tmp/empty.policy"
+	expect_rc 0 "check --system without a system policy, and a file"
+	expect_grep "$tmp/out" "^$sysdir/pkrewind/policy, $sysdir/pkrewind/policy\\.d/\\*\\.policy: no system policy \\(nothing is isolated\\)\$" \
+		"it says there is no system policy"
+	expect_grep "$tmp/out" "^$tmp/empty.policy: ok \\(0 domains\\)\$" "the file given is checked too"
+fi
+run "$PKREWIND_BIN" check -q
+expect_rc 2 "check with neither a file nor --system"
+
 finish

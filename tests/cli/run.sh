@@ -124,7 +124,8 @@ not_run "missing policy file"
 
 echo "no policy anywhere: exit 127"
 mkdir -p "$tmp/home"
-if [ -e /etc/pkrewind/policy ] || [ -e /usr/local/etc/pkrewind/policy ]; then
+if [ -e /etc/pkrewind/policy ] || [ -e /usr/local/etc/pkrewind/policy ] ||
+   ls /etc/pkrewind/policy.d/*.policy /usr/local/etc/pkrewind/policy.d/*.policy >/dev/null 2>&1; then
 	echo "a system policy exists: the no-policy check is not done"
 else
 	run env -u PKREWIND_POLICY -u XDG_CONFIG_HOME HOME="$tmp/home" "$PKREWIND_BIN" touch "$tmp/created"
