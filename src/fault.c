@@ -654,16 +654,22 @@ void pkr_signal_handler(int sig, siginfo_t *si, void *uc)
 		cur = t->cur;
 		t->cur = NULL;
 	}
-	/* A call it makes into the domain it interrupted must start below
-	 * the interrupted frames, not at the domain stack's top (the red
-	 * zone, 128 bytes, is the interrupted code's too). */
-	if (cur) {
-		struct pkr_tdom *td = &t->doms[cur->index];
+	/* A call it makes into a domain whose stack it interrupted must
+	 * start below the interrupted frames, not at that stack's top (the
+	 * red zone, 128 bytes, is the interrupted code's too).  Decided by
+	 * %rsp alone, not by t->cur: the gates switch stacks and t->cur at
+	 * different instructions, and each keeps everything it has written
+	 * on a domain's stack either above %rsp or above td->sp (gate.S). */
+	if (t) {
 		uintptr_t sp = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP];
-		if (td->sp && sp > td->stack_lo + 256 && sp <= td->stack_hi) {
-			nested_td = td;
-			nested_sp = td->sp;
-			td->sp = (sp - 128) & ~(uintptr_t)15;
+		for (size_t i = 0; i < PKR_MAX_DOM; i++) {
+			struct pkr_tdom *td = &t->doms[i];
+			if (td->sp && sp > td->stack_lo + 256 && sp <= td->stack_hi) {
+				nested_td = td;
+				nested_sp = td->sp;
+				td->sp = (sp - 128) & ~(uintptr_t)15;
+				break;
+			}
 		}
 	}
 	saved = errno;

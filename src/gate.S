@@ -221,23 +221,29 @@ pkr_gate:
 	mov	%rsp, PKR_T_TOP(%rbx)
 	mov	%r13, PKR_T_CUR(%rbx)
 
-	/* Copy the stacked-argument window to the new stack: unrolled for
-	 * the default window of 8 words, a loop for any other size. */
+	/* Onto the domain's stack first, then copy the stacked-argument
+	 * window there (from the record, %rbp): unrolled for the default
+	 * window of 8 words, a loop for any other size.  In this order a
+	 * signal handler's call into the domain (fault.c) finds %rsp below
+	 * everything the gate has written on that stack, and starts below
+	 * it; copying first left the copy above a stack pointer that was
+	 * still the program's, where the handler's call wrote its own. */
 	mov	PKR_DOM_ARGWORDS(%r13), %r11
 	shl	$3, %r11
 	sub	%r11, %r10
 	and	$-16, %r10
+	mov	%r10, %rsp		/* onto the domain's stack */
 	cmp	$64, %r11
 	jne	3f
 	.irp	k, 0, 8, 16, 24, 32, 40, 48, 56
-	mov	PKR_FR_ARGS+\k(%rsp), %r15
+	mov	PKR_FR_ARGS+\k(%rbp), %r15
 	mov	%r15, \k(%r10)
 	.endr
 	jmp	4f
 3:	test	%r11, %r11
 	jz	4f
 	sub	$8, %r11
-	mov	PKR_FR_ARGS(%rsp,%r11), %r15
+	mov	PKR_FR_ARGS(%rbp,%r11), %r15
 	mov	%r15, (%r10,%r11)
 	jmp	3b
 4:
@@ -254,7 +260,6 @@ pkr_gate:
 
 	mov	PKR_FN_TARGET(%r12), %r15
 
-	mov	%r10, %rsp		/* onto the domain's stack */
 	mov	%rax, %r10
 	mov	%rcx, %r11
 	mov	%rdx, %r14
@@ -589,52 +594,62 @@ pkr_cb_entry:
 	jz	pkr_cb_bad
 	cmpq	$0, PKR_FR_PREV_DOM(%rcx)
 	jne	pkr_cb_bad			/* entered from another domain */
-	/* Onto the program's stack, below the record. */
-	lea	-64(%rcx), %rdx
-	and	$-16, %rdx
-	xchg	%rsp, %rdx			/* %rdx: the library's %rsp */
-	push	%rdx
+	/* The library's own callee-saved registers, which the gate uses,
+	 * on its stack (they are the library's to break anyway).  Then,
+	 * still on that stack, this thread's stack pointer of the domain
+	 * goes below it (under the red zone), so that a call from the
+	 * program into the domain - the callback's, or a signal handler's
+	 * at any instruction from here on - starts below the library's
+	 * frames.  Only then onto the program's stack, below the record;
+	 * the way back undoes it in the reverse order (fault.c lowers the
+	 * stack pointer from %rsp whenever %rsp is on a domain's stack). */
 	push	%rbx
 	push	%r12
 	push	%r13
 	mov	%r10, %rbx			/* thread state */
-	mov	%rdx, %r12			/* the library's %rsp */
 	mov	%rax, %r13			/* the domain */
+	lea	-64(%rcx), %r12			/* the program's stack */
+	and	$-16, %r12
 	mov	PKR_DOM_INDEX(%r13), %eax
 	shl	$PKR_TDOM_SHIFT, %rax
 	lea	PKR_T_DOMS(%rbx,%rax), %rax	/* this thread's slot of the domain */
-	push	PKR_TDOM_SP(%rax)
-	lea	-128(%r12), %rcx		/* below the library's red zone */
-	and	$-16, %rcx
-	mov	%rcx, PKR_TDOM_SP(%rax)
+	mov	PKR_TDOM_SP(%rax), %rcx		/* td->sp as it was */
+	lea	-128(%rsp), %rdx
+	and	$-16, %rdx
+	mov	%rdx, PKR_TDOM_SP(%rax)
+	mov	%rsp, %rdx			/* the library's %rsp */
+	mov	%r12, %rsp			/* onto the program's stack */
+	push	%rdx
+	push	%rcx
+	mov	%rdx, %r12			/* the library's %rsp */
 	movq	$0, PKR_T_CUR(%rbx)
 	cmpq	$0, PKR_DOM_SHADOW(%r13)
 	je	1f
 	mov	PKR_T_TP(%rbx), %rcx
 	setfs	%rcx
 1:	mov	PKR_CB_TARGET(%r11), %r11
-	mov	(%r12), %rax
-	mov	8(%r12), %rdx
-	mov	16(%r12), %rcx
-	sub	$8, %rsp			/* 5 pushes: 16-byte aligned at the call */
-	call	*%r11
-	add	$8, %rsp
+	/* The library's %rax, %rdx and %rcx (pushed first, above its
+	 * three callee-saved registers). */
+	mov	24(%r12), %rax
+	mov	32(%r12), %rdx
+	mov	40(%r12), %rcx
+	call	*%r11				/* 2 pushes: 16-byte aligned */
 	mov	%rax, %r8
 	mov	%rdx, %r9
-	pop	%rcx				/* td->sp as it was */
+	mov	%r13, PKR_T_CUR(%rbx)
 	mov	PKR_DOM_INDEX(%r13), %r11d
 	shl	$PKR_TDOM_SHIFT, %r11
-	mov	%rcx, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r11)
-	mov	%r13, PKR_T_CUR(%rbx)
 	cmpq	$0, PKR_DOM_SHADOW(%r13)
 	je	2f
 	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %rcx
 	setfs	%rcx
-2:	mov	%r13, %r10
+2:	pop	%rcx				/* td->sp as it was */
+	pop	%rsp				/* the library's stack */
+	mov	%rcx, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r11)
+	mov	%r13, %r10
 	pop	%r13
 	pop	%r12
 	pop	%rbx
-	pop	%rsp				/* the library's stack */
 	add	$24, %rsp			/* the three saved registers */
 	wrpkru_domain %r10
 	mov	%r8, %rax

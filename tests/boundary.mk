@@ -37,6 +37,7 @@ BOUNDARY_TESTS = \
 	tests/boundary/sigbus.sh \
 	tests/boundary/failclosed.sh \
 	tests/boundary/stress.sh \
+	tests/boundary/sigwindow.sh \
 	tests/boundary/heap.sh
 
 EXTRA_DIST += $(BOUNDARY_TESTS) \
@@ -47,7 +48,8 @@ EXTRA_DIST += $(BOUNDARY_TESTS) \
 	tests/data/boundary/mis-none.policy \
 	tests/data/boundary/mis-reset.policy \
 	tests/data/boundary/mis-smallheap.policy \
-	tests/data/boundary/mis-defaultheap.policy
+	tests/data/boundary/mis-defaultheap.policy \
+	tests/data/boundary/mis-callback.policy
 
 # Not added to TESTS here: they need protection keys, so tests/guest.mk
 # adds them (KEY_TESTS) to TESTS, or runs them in a QEMU guest on a

@@ -77,6 +77,21 @@
  *                       callbacks, with a SIGALRM handler calling in and
  *                       a watcher checksumming program memory.  Prints
  *                       "misprog: stress: N calls, F faults caused".
+ *   sigwindow SECONDS [US]
+ *                       a timer signal every US microseconds (default
+ *                       100) whose handler calls pkrmis_sum8 (checked)
+ *                       and every 8th time pkrmis_stackfill (checked: it
+ *                       writes 32 KiB of the domain's stack), while main
+ *                       loops pkrmis_callback(cb_ok) and pkrmis_sum8
+ *                       (checked): the signals land in every instruction
+ *                       of the gate's and the callback gate's stack
+ *                       switches, where a handler's call into the domain
+ *                       must not start on the library's live frames or
+ *                       on the stacked arguments already copied.  The
+ *                       handler stops the timer after SECONDS (a slow
+ *                       machine where the handler starves main still
+ *                       ends).  Prints "misprog: sigwindow: N calls, S
+ *                       signals".
  */
 #include "config.h"
 
@@ -84,6 +99,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -897,6 +913,88 @@ static void case_stress(double seconds, unsigned seed)
 		badf("the watcher ran %ld rounds", (long)watch_rounds);
 }
 
+/* ---- sigwindow ---------------------------------------------------------- */
+
+static int w_expect[16];
+static volatile int w_sig, w_bad, w_done;
+static struct timespec w_end;
+
+static long sum8_expect(long b)
+{
+	long r = 0;
+
+	for (long i = 1; i <= 8; i++)
+		r += i * (b + i);
+	return r;
+}
+
+static bool w_past_end(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > w_end.tv_sec ||
+	       (now.tv_sec == w_end.tv_sec && now.tv_nsec >= w_end.tv_nsec);
+}
+
+static void on_alrm_window(int sig)
+{
+	int e = errno;
+	int n = ++w_sig;
+
+	(void)sig;
+	if ((n & 7) == 0 && pkrmis_stackfill((unsigned)n & 15) != w_expect[n & 15])
+		w_bad++;
+	if (pkrmis_sum8(n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8) != sum8_expect(n))
+		w_bad++;
+	if (w_past_end()) {
+		struct itimerval off = { { 0, 0 }, { 0, 0 } };
+		setitimer(ITIMER_REAL, &off, NULL);
+		w_done = 1;
+	}
+	errno = e;
+}
+
+static void case_sigwindow(double seconds, long us)
+{
+	struct sigaction sa;
+	struct itimerval it = { { 0, us }, { 0, us } };
+	long calls = 0, nwrong = 0;
+
+	for (unsigned i = 0; i < 16; i++)
+		w_expect[i] = pkrmis_stackfill_expect(i);
+	clock_gettime(CLOCK_MONOTONIC, &w_end);
+	w_end.tv_sec += (time_t)seconds;
+	w_end.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (w_end.tv_nsec >= 1000000000) {
+		w_end.tv_sec++;
+		w_end.tv_nsec -= 1000000000;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alrm_window;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (!w_done) {
+		for (int i = 0; i < 1000; i++, calls += 2) {
+			long v = (calls & 0xffff) * 3;
+			int r = pkrmis_callback(cb_ok, (int)v);
+			if (r != 2 * (int)v + 2 && nwrong++ < 3)
+				fprintf(stderr, "misprog: sigwindow: pkrmis_callback(cb_ok, %ld) = %d\n", v, r);
+			long s = pkrmis_sum8(v + 1, v + 2, v + 3, v + 4, v + 5, v + 6, v + 7, v + 8);
+			if (s != sum8_expect(v) && nwrong++ < 3)
+				fprintf(stderr, "misprog: sigwindow: pkrmis_sum8(%ld...) = %ld\n", v + 1, s);
+		}
+	}
+	printf("misprog: sigwindow: %ld calls, %d signals\n", calls, (int)w_sig);
+	if (nwrong)
+		badf("%ld wrong results in the loop", nwrong);
+	if (w_bad)
+		badf("%d wrong results in the signal handler", (int)w_bad);
+	if (w_sig < 100)
+		badf("only %d timer signals", (int)w_sig);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(void)
@@ -959,6 +1057,8 @@ int main(int argc, char **argv)
 		case_sigbus(argv[2]);
 	} else if (!strcmp(case_name, "stress") && argc == 4) {
 		case_stress(strtod(argv[2], NULL), (unsigned)strtoul(argv[3], NULL, 0));
+	} else if (!strcmp(case_name, "sigwindow") && (argc == 3 || argc == 4)) {
+		case_sigwindow(strtod(argv[2], NULL), argc == 4 ? strtol(argv[3], NULL, 0) : 100);
 	} else {
 		usage();
 	}
