@@ -7,7 +7,9 @@
 #   $misprog               the driver (tests/progs/misprog)
 #   mis MODE CASE [ARGS]   misprog under tests/data/boundary/mis-MODE.policy
 #                          (LD_PRELOAD, PKREWIND_STATS=1), stdout in
-#                          $tmp/out, stderr in $tmp/err, status in $st
+#                          $tmp/out, stderr in $tmp/err, status in $st;
+#                          near its time-out, the threads' states (and
+#                          gdb backtraces) in $tmp/hang
 #   mis_plain CASE [ARGS]  misprog without the shim, same files
 #   fault_count FILE FN    "fault in domain D calling FN:" lines
 #   rewound_count FILE FN  "call to FN rewound" lines
@@ -33,9 +35,46 @@ fi
 
 mis() {
 	_mode=$1; shift
-	extra_env=PKREWIND_STATS=1
-	shim "$policies/mis-$_mode.policy" "$misprog" "$@" >"$tmp/out" 2>"$tmp/err"
-	extra_env=
+	st=0
+	rm -f "$tmp/hang"
+	timeout -k 5 "$PKREWIND_TEST_TIMEOUT" env PKREWIND_STATS=1 \
+		PKREWIND_POLICY="$policies/mis-$_mode.policy" LD_PRELOAD="$PKREWIND_SHIM" \
+		"$misprog" "$@" >"$tmp/out" 2>"$tmp/err" &
+	_tpid=$!
+	hang_watch "$_tpid" &
+	_wpid=$!
+	wait "$_tpid" || st=$?
+	wait "$_wpid" 2>/dev/null
+}
+
+# hang_watch PID: PID is `timeout`; two seconds before it gives up, what
+# each thread of its child is doing goes to $tmp/hang (not_killed shows
+# it): a hang in a run that only fails now and then is otherwise
+# undiagnosable.
+hang_watch() {
+	_n=0
+	while kill -0 "$1" 2>/dev/null; do
+		if test "$_n" -ge $((PKREWIND_TEST_TIMEOUT - 2)); then
+			_c=$(pgrep -P "$1" | head -n 1)
+			test -n "$_c" && hang_report "$_c" >"$tmp/hang" 2>&1
+			return
+		fi
+		sleep 1
+		_n=$((_n + 1))
+	done
+} >/dev/null 2>&1
+
+# hang_report PID: state, kernel wait channel and system call of each
+# thread; with gdb, every thread's backtrace.
+hang_report() {
+	for _t in /proc/"$1"/task/*; do
+		echo "thread ${_t##*/} ($(cat "$_t/comm")): state $(cut -d' ' -f3 "$_t/stat"), wchan $(cat "$_t/wchan"), syscall $(cat "$_t/syscall")"
+	done
+	if command -v gdb >/dev/null 2>&1; then
+		timeout 60 gdb -p "$1" -batch -nx -ex 'set pagination off' \
+			-ex 'thread apply all bt 25' </dev/null 2>&1 |
+			grep -v '^\[New LWP\|^warning: \|^Download'
+	fi
 }
 
 mis_plain() {
@@ -98,6 +137,10 @@ need_active() {
 not_killed() {
 	if test $st -eq 124; then
 		show_run
+		if test -s "$tmp/hang"; then
+			say "--- the threads ${PKREWIND_TEST_TIMEOUT}s into the run (first 200 lines)"
+			head -n 200 "$tmp/hang" | sed 's/^/    /'
+		fi
 		fail "$1: timed out after ${PKREWIND_TEST_TIMEOUT}s (a hang, not a rewind)"
 	fi
 	if test $st -gt 128; then

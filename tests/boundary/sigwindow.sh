@@ -10,7 +10,7 @@
 # once in a hundred runs; this one aims at them.
 #
 # `misprog sigwindow SECONDS [US]`: a timer signal every US microseconds
-# (100 here, 400 in a QEMU guest, where everything is slower) whose
+# (100 here, 1000 in a QEMU guest, where everything is slower) whose
 # handler calls pkrmis_sum8 (eight arguments, two on the stack) and every
 # 8th time pkrmis_stackfill (32 KiB of the domain's stack), both checked,
 # while main loops pkrmis_callback(cb_ok, v) (cb_ok calls pkrmis_ok) and
@@ -31,9 +31,9 @@ need_pku
 need_built "$misprog"
 need_shim
 : "${PKREWIND_SIGWINDOW_SECONDS:=3}"
-PKREWIND_TEST_TIMEOUT=$((PKREWIND_SIGWINDOW_SECONDS + 30))
+PKREWIND_TEST_TIMEOUT=$((PKREWIND_SIGWINDOW_SECONDS + 60))
 us=100
-test -n "${PKREWIND_IN_GUEST:-}" && us=400
+test -n "${PKREWIND_IN_GUEST:-}" && us=1000
 
 say "without the shim: the harness itself"
 mis_plain sigwindow 1 "$us"
