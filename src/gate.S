@@ -549,9 +549,9 @@ pkr_gate_pkru_mismatch:
  * is the program's (t->cur = NULL: a fault in it is the program's own), a
  * call from it into the same domain starts below the library's frames
  * (td->sp lowered), and %fs is the real thread pointer.  Then all of it
- * back, the domain's rights last.  Register arguments only: stacked
- * arguments are not copied (a callback taking more than six integer
- * arguments sees the program's stack).  %rax, %rdx, %xmm0 and %xmm1 come
+ * back, the domain's rights last.  Stacked arguments: the domain's
+ * window of them (stack-args, 8 words by default) is copied from the
+ * library's stack to the program's.  %rax, %rdx, %xmm0 and %xmm1 come
  * back as the function left them.  A stub called with the program's
  * rights (PKRU 0: the library handed the pointer back and the program
  * calls it) jumps straight to the function. */
@@ -628,14 +628,34 @@ pkr_cb_entry:
 	mov	PKR_T_TP(%rbx), %rcx
 	setfs	%rcx
 1:	mov	PKR_CB_TARGET(%r11), %r11
-	/* The library's %rax, %rdx and %rcx (pushed first, above its
+	/* The stacked arguments: the domain's window (stack-args) of the
+	 * library's stack above its return address (56(%r12): above the
+	 * six words pushed here and that address) goes where the function
+	 * looks for them, above its own return address.  The window lies
+	 * inside the domain's stack: the forward gate reserved it at the
+	 * top. */
+	mov	PKR_DOM_ARGWORDS(%r13), %rcx
+	lea	15(,%rcx,8), %rax
+	and	$-16, %rax
+	sub	%rax, %rsp			/* 2 pushes + this: 16-byte aligned */
+	test	%rcx, %rcx
+	jz	4f
+3:	dec	%rcx
+	mov	56(%r12,%rcx,8), %rdx
+	mov	%rdx, (%rsp,%rcx,8)
+	jnz	3b
+4:	/* The library's %rax, %rdx and %rcx (pushed first, above its
 	 * three callee-saved registers). */
 	mov	24(%r12), %rax
 	mov	32(%r12), %rdx
 	mov	40(%r12), %rcx
-	call	*%r11				/* 2 pushes: 16-byte aligned */
+	call	*%r11
 	mov	%rax, %r8
 	mov	%rdx, %r9
+	mov	PKR_DOM_ARGWORDS(%r13), %rcx
+	lea	15(,%rcx,8), %rcx
+	and	$-16, %rcx
+	add	%rcx, %rsp			/* the window */
 	mov	%r13, PKR_T_CUR(%rbx)
 	mov	PKR_DOM_INDEX(%r13), %r11d
 	shl	$PKR_TDOM_SHIFT, %r11

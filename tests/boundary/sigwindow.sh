@@ -13,8 +13,12 @@
 # (100 here, 1000 in a QEMU guest, where everything is slower) whose
 # handler calls pkrmis_sum8 (eight arguments, two on the stack) and every
 # 8th time pkrmis_stackfill (32 KiB of the domain's stack), both checked,
-# while main loops pkrmis_callback(cb_ok, v) (cb_ok calls pkrmis_ok) and
-# pkrmis_sum8, checked.
+# while main loops pkrmis_callback(cb_ok, v) (cb_ok calls pkrmis_ok),
+# pkrmis_sum8 and pkrmis_callback8(cb_sum8, v) (the library calls cb_sum8
+# with eight arguments, two on the stack, and cb_sum8 passes them to
+# pkrmis_sum8), checked.  Through the callback gate the stacked arguments
+# are copied from the library's stack (before, cb_sum8 read the
+# program's stack instead).
 #
 # Asserts, $PKREWIND_SIGWINDOW_SECONDS (default 3) seconds each, under
 # mis-read.policy and mis-write.policy (the callback runs inside the

@@ -82,8 +82,9 @@
  *                       100) whose handler calls pkrmis_sum8 (checked)
  *                       and every 8th time pkrmis_stackfill (checked: it
  *                       writes 32 KiB of the domain's stack), while main
- *                       loops pkrmis_callback(cb_ok) and pkrmis_sum8
- *                       (checked): the signals land in every instruction
+ *                       loops pkrmis_callback(cb_ok), pkrmis_sum8 and
+ *                       pkrmis_callback8(cb_sum8) (eight arguments each
+ *                       way; all checked): the signals land in every instruction
  *                       of the gate's and the callback gate's stack
  *                       switches, where a handler's call into the domain
  *                       must not start on the library's live frames or
@@ -955,6 +956,13 @@ static void on_alrm_window(int sig)
 	errno = e;
 }
 
+/* Through pkrmis_callback8: eight arguments, two on the stack, passed
+ * on to the library (a call from the callback with stacked arguments). */
+static long cb_sum8(long a1, long a2, long a3, long a4, long a5, long a6, long a7, long a8)
+{
+	return pkrmis_sum8(a1, a2, a3, a4, a5, a6, a7, a8);
+}
+
 static void case_sigwindow(double seconds, long us)
 {
 	struct sigaction sa;
@@ -984,6 +992,12 @@ static void case_sigwindow(double seconds, long us)
 			long s = pkrmis_sum8(v + 1, v + 2, v + 3, v + 4, v + 5, v + 6, v + 7, v + 8);
 			if (s != sum8_expect(v) && nwrong++ < 3)
 				fprintf(stderr, "misprog: sigwindow: pkrmis_sum8(%ld...) = %ld\n", v + 1, s);
+			if ((i & 3) == 0) {
+				s = pkrmis_callback8(cb_sum8, v + 1);
+				if (s != sum8_expect(v) + 1 && nwrong++ < 3)
+					fprintf(stderr, "misprog: sigwindow: pkrmis_callback8(cb_sum8, %ld) = %ld, "
+						"expected %ld\n", v + 1, s, sum8_expect(v) + 1);
+			}
 		}
 	}
 	printf("misprog: sigwindow: %ld calls, %d signals\n", calls, (int)w_sig);
