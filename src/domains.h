@@ -193,6 +193,8 @@ struct pkr_thread {
 	void *xc;                     /* an exception leaving a domain (gate_exc.c) */
 	uint64_t rewinds;             /* calls of this thread rewound (marshal.c
 				       * copies nothing back after one) */
+	void *ss_sp;                  /* the altstack armed with SS_AUTODISARM */
+	size_t ss_size;               /* (the shim's or the program's): thread.c */
 };
 
 struct pkr_frame {

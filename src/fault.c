@@ -241,6 +241,37 @@ static void sigstack_release(struct pkr_thread *t)
 				      PROT_READ | PROT_WRITE, pkr_sigkey);
 }
 
+/* Is addr on the altstack the shim armed for t (where handlers run)? */
+bool pkr_fault_on_altstack(const struct pkr_thread *t, uintptr_t addr)
+{
+	return t && t->ss_sp && addr >= (uintptr_t)t->ss_sp &&
+	       addr < (uintptr_t)t->ss_sp + t->ss_size;
+}
+
+/* The program jumps (longjmp, siglongjmp) out of every handler running on
+ * the altstack: what their returns would have undone.  The kernel
+ * disarmed the altstack at their delivery (SS_AUTODISARM) and only a
+ * sigreturn arms it again: without it the next signal lands on whatever
+ * stack the thread is on, a domain's included.  Called off the altstack
+ * (jump.c). */
+void pkr_fault_left_handlers(struct pkr_thread *t)
+{
+	stack_t ss;
+
+	pkr_handler_depth = 0;
+	if (pkr_sigkey && t->altstack && t->sigdepth) {
+		t->sigdepth = 1;
+		sigstack_release(t);
+	}
+	t->altstack_rearm = 0;
+	if (t->ss_sp) {
+		ss.ss_sp = t->ss_sp;
+		ss.ss_size = t->ss_size;
+		ss.ss_flags = (int)(1u << 31);       /* SS_AUTODISARM */
+		sigaltstack(&ss, NULL);
+	}
+}
+
 /* ---- the program's own handlers ----------------------------------------- */
 
 /* *m gains what a handler installed as `a` runs with blocked: its

@@ -78,7 +78,7 @@ static __attribute__((noreturn)) void leave(struct pkr_thread *t, void (*fn)(lon
 
 /* Unwind the records the jump leaves (those below its target stack
  * pointer), as pkr_gate_unwind would one by one. */
-static void unwind_below(struct pkr_thread *t, uintptr_t sp)
+void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp)
 {
 	while (t->top && (uintptr_t)t->top < sp) {
 		struct pkr_frame *r = t->top;
@@ -87,13 +87,21 @@ static void unwind_below(struct pkr_thread *t, uintptr_t sp)
 		if (r->prev_dom && r->saved_sp)
 			t->doms[r->prev_dom->index].sp = r->saved_sp;
 	}
+	/* No call left: every domain stack is free from its top again (a
+	 * callback gate or the marshalling left its stack pointer lowered
+	 * in the frames the jump skips). */
+	if (!t->top)
+		for (size_t i = 0; i < PKR_MAX_DOM; i++)
+			if (t->doms[i].sp)
+				t->doms[i].sp = t->doms[i].stack_hi & ~(uintptr_t)15;
 }
 
 /* A pointer a glibc jmp_buf holds (x86-64: words 6 and 7 are the stack
  * pointer and the program counter, mangled with the pointer guard at
  * %fs:0x30 of the real thread block). */
-static uintptr_t jmpbuf_word(const uintptr_t *env, int i, uintptr_t tp)
+uintptr_t pkr_jmpbuf_word(const void *envp, int i, uintptr_t tp)
 {
+	const uintptr_t *env = envp;
 	uintptr_t v = env[i], guard = *(const uintptr_t *)(tp + 0x30);
 
 	v = (v >> 0x11) | (v << (64 - 0x11));
@@ -159,8 +167,8 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 	case PKR_RT_LONGJMP:
 		if (t) {
 			const struct pkr_tdom *td = &t->doms[d->index];
-			uintptr_t sp = jmpbuf_word((const uintptr_t *)a, 6, t->tp);
-			uintptr_t pc = jmpbuf_word((const uintptr_t *)a, 7, t->tp);
+			uintptr_t sp = pkr_jmpbuf_word((const void *)a, 6, t->tp);
+			uintptr_t pc = pkr_jmpbuf_word((const void *)a, 7, t->tp);
 			if (sp >= td->stack_lo && sp <= td->stack_hi) {
 				ret.value = 1;          /* the domain's own jmp_buf */
 				break;
@@ -172,7 +180,7 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 				ret.value = 2;          /* the runtime aborts: rewound */
 				break;
 			}
-			unwind_below(t, sp);
+			pkr_unwind_below(t, sp);
 			if (t->cur) {
 				pkr_log(PKR_LOG_ERROR, "domain %s: longjmp into a callback that "
 					"runs inside domain %s is not supported: aborting",

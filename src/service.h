@@ -34,6 +34,16 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b);
 /* Resolve the program's exit, fork and longjmp (start-up). */
 void pkr_service_init(void);
 
+/* A pointer word of a glibc jmp_buf (6: the stack pointer, 7: the
+ * program counter), unmangled with the pointer guard of the real thread
+ * block tp. */
+uintptr_t pkr_jmpbuf_word(const void *env, int i, uintptr_t tp);
+
+/* Leave t's gate records below stack pointer sp (a jump to sp), as
+ * pkr_gate_unwind would one by one. */
+struct pkr_thread;
+void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp);
+
 /* service_io.c: one stream operation for the library (PKR_RT_IO), with
  * the program's C library; d and t NULL outside a domain call.  Returns
  * the result, or -1 with *err set. */

@@ -30,6 +30,7 @@
 #include "elf.h"
 #include "fault.h"
 #include "interpose.h"
+#include "jump.h"
 #include "learn.h"
 #include "libmatch.h"
 #include "loader.h"
@@ -376,6 +377,7 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 	pkr_real_init();       /* every real function, or exit 127 now */
 	pkr_crossheap_init();
 	pkr_service_init();
+	pkr_jump_init();
 	pkr_learn_init();
 	src = pkr_policy_locate(path, sizeof path);
 	if (src == PKR_POLICY_NONE) {

@@ -131,7 +131,10 @@ static void altstack_setup(struct pkr_thread *t)
 	 * signal-stack key, so the shim's altstack replaces it. */
 	if (!pkr_sigkey && sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE)) {
 		old.ss_flags = PKR_SS_AUTODISARM;
-		sigaltstack(&old, NULL);
+		if (sigaltstack(&old, NULL) == 0) {
+			t->ss_sp = old.ss_sp;
+			t->ss_size = old.ss_size;
+		}
 		return;
 	}
 	if (min > 0 && (size_t)min * 8 > len)
@@ -160,7 +163,10 @@ static void altstack_setup(struct pkr_thread *t)
 	if (sigaltstack(&ss, NULL) != 0) {
 		munmap(t->altstack, len);
 		t->altstack = NULL;
+		return;
 	}
+	t->ss_sp = t->altstack;
+	t->ss_size = len;
 }
 
 struct pkr_thread *pkr_thread_get(void)

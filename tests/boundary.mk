@@ -38,6 +38,7 @@ BOUNDARY_TESTS = \
 	tests/boundary/failclosed.sh \
 	tests/boundary/stress.sh \
 	tests/boundary/sigwindow.sh \
+	tests/boundary/jump.sh \
 	tests/boundary/heap.sh
 
 EXTRA_DIST += $(BOUNDARY_TESTS) \

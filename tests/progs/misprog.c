@@ -93,6 +93,20 @@
  *                       machine where the handler starves main still
  *                       ends).  Prints "misprog: sigwindow: N calls, S
  *                       signals".
+ *   jumpcb N            N times: setjmp, then pkrmis_callback(cb_jump, i),
+ *                       whose program function longjmps back out of the
+ *                       library call; then pkrmis_ok(i) must work and
+ *                       pkrmis_recurse must be rewound (PKRMIS_FR_RECURSE).
+ *                       Prints "misprog: jumpcb: N jumps".
+ *   jumpsig N           N times: sigsetjmp, a one-shot timer, then
+ *                       pkrmis_spin for ever: the SIGALRM handler
+ *                       siglongjmps out of the handler and the library
+ *                       call.  After each: the thread's alternate signal
+ *                       stack is armed (sigaltstack), pkrmis_ok works;
+ *                       at the end pkrmis_recurse (which exhausts the
+ *                       domain's stack: its fault needs the altstack)
+ *                       must return PKRMIS_FR_RECURSE.  Prints
+ *                       "misprog: jumpsig: N jumps".
  */
 #include "config.h"
 
@@ -1009,6 +1023,92 @@ static void case_sigwindow(double seconds, long us)
 		badf("only %d timer signals", (int)w_sig);
 }
 
+/* ---- jumpcb, jumpsig ----------------------------------------------------- */
+
+static sigjmp_buf j_env;
+static volatile int j_hits;
+
+static int cb_jump(int x)
+{
+	j_hits++;
+	longjmp(j_env, x + 1);
+}
+
+static void after_jumps(const char *what, int n)
+{
+	int r;
+
+	if (j_hits != n)
+		badf("%s: %d jumps for %d calls", what, (int)j_hits, n);
+	if ((r = pkrmis_recurse(1 << 20)) != PKRMIS_FR_RECURSE)
+		badf("%s: pkrmis_recurse afterwards = %d, expected %d", what, r, PKRMIS_FR_RECURSE);
+	if ((r = pkrmis_ok(3)) != 7)
+		badf("%s: pkrmis_ok(3) at the end = %d", what, r);
+	printf("misprog: %s: %d jumps\n", what, (int)j_hits);
+}
+
+static void case_jumpcb(int n)
+{
+	static int i;           /* not clobbered by the longjmp */
+
+	for (i = 0; i < n; i++) {
+		int r = setjmp(j_env);
+
+		if (r == 0) {
+			pkrmis_callback(cb_jump, i);
+			badf("jumpcb: pkrmis_callback returned");
+			return;
+		}
+		if (r != i + 1) {
+			badf("jumpcb: setjmp returned %d, expected %d", r, i + 1);
+			return;
+		}
+		if ((r = pkrmis_ok(i & 0xff)) != 2 * (i & 0xff) + 1) {
+			badf("jumpcb: pkrmis_ok after jump %d = %d", i, r);
+			return;
+		}
+	}
+	after_jumps("jumpcb", n);
+}
+
+static void on_alrm_jump(int sig)
+{
+	(void)sig;
+	j_hits++;
+	siglongjmp(j_env, 1);
+}
+
+static void case_jumpsig(int n)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alrm_jump;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	static int i;           /* not clobbered by the siglongjmp */
+	for (i = 0; i < n; i++) {
+		if (sigsetjmp(j_env, 1) == 0) {
+			struct itimerval it = { { 0, 0 }, { 0, 2000 } };
+			setitimer(ITIMER_REAL, &it, NULL);
+			pkrmis_spin(1l << 40, 1);
+			badf("jumpsig: pkrmis_spin returned");
+			return;
+		}
+		stack_t ss;
+		int r;
+		if (sigaltstack(NULL, &ss) != 0 || (ss.ss_flags & SS_DISABLE)) {
+			badf("jumpsig: after jump %d the alternate signal stack is disarmed", i);
+			return;
+		}
+		if ((r = pkrmis_ok(i & 0xff)) != 2 * (i & 0xff) + 1) {
+			badf("jumpsig: pkrmis_ok after jump %d = %d", i, r);
+			return;
+		}
+	}
+	after_jumps("jumpsig", n);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(void)
@@ -1071,6 +1171,10 @@ int main(int argc, char **argv)
 		case_sigbus(argv[2]);
 	} else if (!strcmp(case_name, "stress") && argc == 4) {
 		case_stress(strtod(argv[2], NULL), (unsigned)strtoul(argv[3], NULL, 0));
+	} else if (!strcmp(case_name, "jumpcb") && argc == 3) {
+		case_jumpcb(atoi(argv[2]));
+	} else if (!strcmp(case_name, "jumpsig") && argc == 3) {
+		case_jumpsig(atoi(argv[2]));
 	} else if (!strcmp(case_name, "sigwindow") && (argc == 3 || argc == 4)) {
 		case_sigwindow(strtod(argv[2], NULL), argc == 4 ? strtol(argv[3], NULL, 0) : 100);
 	} else {
