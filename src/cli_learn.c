@@ -7,9 +7,13 @@
  * What can be learned: buffers the library writes that an argument points
  * at (a constant length, or one that another argument gives, in bytes or
  * elements), and arguments that are program functions the library calls
- * and that write the program's memory (`callback`).  Writes no argument
- * points at (through a pointer inside a struct, for example) are listed
- * as comments to annotate by hand.  Only the top file of BASE is edited.
+ * and that write the program's memory (`callback`).  Writes through a
+ * pointer inside a struct an argument points at become a commented
+ * struct block (the field, the field that looks like its length) for the
+ * user to complete with the struct's size, which reads would tell and
+ * learn mode does not watch.  Other writes no argument points at are
+ * listed as comments to annotate by hand.  Only the top file of BASE is
+ * edited.
  */
 #include "config.h"
 
@@ -28,12 +32,18 @@
 #include "policy.h"
 #include "policyfile.h"
 
+#define SW 32                        /* struct words per record (learn.c) */
+
 struct seen {
 	char dom[64], fn[256];
 	int arg;                      /* 1..6, 0: no argument */
+	int field;                    /* word of the struct arg points at, -1 */
 	bool callback;
 	uint64_t extent, count, a[6];
 	uint32_t cand, varies;
+	uint32_t wcand, wvaries;      /* the struct's u64 words, u32 halves */
+	uint64_t hcand, hvaries;      /* that could be the length */
+	uint64_t w[SW];               /* the struct when extent was reached */
 };
 
 static struct seen *seen;
@@ -45,30 +55,54 @@ static void add_line(const char *line)
 {
 	struct seen s = { 0 };
 	char kind[16];
-	unsigned long long ext, count, a[6];
+	unsigned long long ext, count, a[6], hcand, hvar;
 	unsigned cand, varies;
+	unsigned long wcand, wvar;
+	int used = 0;
+	const char *p;
 
-	if (sscanf(line, "%63s %255s %d %15s %llu %llu %u %u %llu %llu %llu %llu %llu %llu",
+	if (sscanf(line, "%63s %255s %d %15s %llu %llu %u %u %llu %llu %llu %llu %llu %llu "
+		   "%d %lx %lx %llx %llx%n",
 		   s.dom, s.fn, &s.arg, kind, &ext, &count, &cand, &varies,
-		   &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]) != 14)
+		   &a[0], &a[1], &a[2], &a[3], &a[4], &a[5],
+		   &s.field, &wcand, &wvar, &hcand, &hvar, &used) != 19)
 		return;
+	p = line + used;
+	for (int g = 0; g < SW; g++) {
+		unsigned long long v;
+		int k = 0;
+
+		if (sscanf(p, " %llx%n", &v, &k) != 1)
+			return;
+		s.w[g] = v;
+		p += k;
+	}
 	s.callback = !strcmp(kind, "callback");
 	for (size_t i = 0; i < nseen; i++) {
 		struct seen *o = &seen[i];
 
 		if (strcmp(o->dom, s.dom) || strcmp(o->fn, s.fn) || o->arg != s.arg ||
-		    o->callback != s.callback)
+		    o->field != s.field || o->callback != s.callback)
 			continue;
 		if (ext > o->extent) {
 			o->extent = ext;
 			for (int j = 0; j < 6; j++)
 				o->a[j] = a[j];
+			memcpy(o->w, s.w, sizeof o->w);
 		}
 		o->count += count;
 		o->cand &= cand;
 		o->varies |= varies;
+		o->wcand &= (uint32_t)wcand;
+		o->wvaries |= (uint32_t)wvar;
+		o->hcand &= hcand;
+		o->hvaries |= hvar;
 		return;
 	}
+	s.wcand = (uint32_t)wcand;
+	s.wvaries = (uint32_t)wvar;
+	s.hcand = hcand;
+	s.hvaries = hvar;
 	s.extent = ext;
 	s.count = count;
 	s.cand = cand;
@@ -113,6 +147,72 @@ static void length_of(const struct seen *s, char *buf, size_t n)
 	snprintf(buf, n, "%" PRIu64, s->extent);
 }
 
+/* The length of a write through a pointer field: another field of the
+ * struct (a u64 word or a u32 half, bytes or elements) that covers what
+ * was written, as length_of does for arguments; its offset and type in
+ * *off and *u32.  False if none does. */
+static bool field_length_of(const struct seen *s, unsigned *off, bool *u32, unsigned *size)
+{
+	static const unsigned sizes[] = { 1, 2, 4, 8 };
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned h = 0; h < 3 * SW; h++) {
+			/* the u64 words first, then the u32 halves */
+			bool half = h >= SW;
+			unsigned k = half ? h - SW : h;     /* k < 2 SW for halves */
+			uint64_t v;
+
+			if (half ? (k >= 2 * SW || !(s->hcand & (1ull << k)) ||
+				    (pass == 0 && !(s->hvaries & (1ull << k))))
+				 : (!(s->wcand & (1u << k)) ||
+				    (pass == 0 && !(s->wvaries & (1u << k)))))
+				continue;
+			v = half ? (uint32_t)(s->w[k / 2] >> (32 * (k % 2))) : s->w[k];
+			if (!v)
+				continue;
+			for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++)
+				if (v * sizes[j] + 3 >= s->extent && v * sizes[j] < s->extent + sizes[j]) {
+					*off = half ? 4 * k : 8 * k;
+					*u32 = half;
+					*size = sizes[j];
+					return true;
+				}
+		}
+	return false;
+}
+
+/* A struct to declare for writes through the pointer at word s->field of
+ * what argument s->arg points at: a commented block, for the user to
+ * complete with the struct's real size (reads are not watched, so the
+ * run cannot tell how much of the struct the library uses). */
+static void struct_advice(FILE *o, const struct seen *s)
+{
+	unsigned loff = 0, size = 1;
+	bool u32 = false, have = field_length_of(s, &loff, &u32, &size);
+	char len[64];
+
+	if (have && size > 1)
+		snprintf(len, sizeof len, "len%u x %u", loff, size);
+	else if (have)
+		snprintf(len, sizeof len, "len%u", loff);
+	else
+		snprintf(len, sizeof len, "%" PRIu64, s->extent);
+	fprintf(o, "    # learned: %s wrote through the pointer at offset %d of what argument %d "
+		"points at (%" PRIu64 " times, up to %" PRIu64 " bytes past it)",
+		s->fn, 8 * s->field, s->arg, s->count, s->extent);
+	if (have)
+		fprintf(o, ";\n    #   its length looks like the %s at offset %u%s",
+			u32 ? "u32" : "u64", loff, size > 1 ? " (in elements)" : "");
+	fprintf(o, ".  A struct annotation covers it: give the struct its real size\n"
+		"    #   (its C definition's sizeof), add what else the library writes, and use\n"
+		"    #   it for argument %d of %s and of the functions taking the same struct:\n"
+		"    # struct %s_arg%d size SIZE\n"
+		"    #     field ptr%d %d out [%s]\n",
+		s->arg, s->fn, s->fn, s->arg, 8 * s->field, 8 * s->field, len);
+	if (have)
+		fprintf(o, "    #     field len%u %u %s\n", loff, loff, u32 ? "u32" : "u64");
+}
+
 /* The argument list learned for (dom, fn), or false if none. */
 static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64_t *count)
 {
@@ -125,7 +225,8 @@ static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64
 	for (size_t i = 0; i < nseen; i++) {
 		const struct seen *s = &seen[i];
 
-		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg < 1 || s->arg > 6)
+		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg < 1 || s->arg > 6 ||
+		    s->field >= 0)
 			continue;
 		*count += s->count;
 		if (s->callback)
@@ -173,7 +274,7 @@ static bool starts_word(const char *s, const char *w, const char **after)
  * end: function lines for what has none, comments for writes no
  * argument points at. */
 static void flush_domain(FILE *o, const char *dom, bool *done, unsigned *added,
-			 unsigned *loose)
+			 unsigned *loose, unsigned *fields)
 {
 	for (size_t i = 0; i < nseen; i++) {
 		char args[512];
@@ -182,6 +283,11 @@ static void flush_domain(FILE *o, const char *dom, bool *done, unsigned *added,
 		if (done[i] || strcmp(seen[i].dom, dom))
 			continue;
 		done[i] = true;
+		if (seen[i].field >= 0 && seen[i].arg > 0) {
+			struct_advice(o, &seen[i]);
+			(*fields)++;
+			continue;
+		}
 		if (seen[i].arg == 0) {
 			fprintf(o, "    # learned: %s wrote program memory that no argument "
 				"points at (%" PRIu64 " times): a pointer inside a struct? "
@@ -191,7 +297,7 @@ static void flush_domain(FILE *o, const char *dom, bool *done, unsigned *added,
 		}
 		for (size_t k = i + 1; k < nseen; k++)
 			if (!strcmp(seen[k].dom, dom) && !strcmp(seen[k].fn, seen[i].fn) &&
-			    seen[k].arg != 0)
+			    seen[k].arg != 0 && seen[k].field < 0)
 				done[k] = true;
 		if (args_of(dom, seen[i].fn, args, sizeof args, &count)) {
 			fprintf(o, "    function %s %s    # learned: seen %" PRIu64 " times\n",
@@ -209,7 +315,7 @@ static void write_out(FILE *o, const char *base, const char *cmd)
 	char cur[64] = "";
 	bool *done = xmalloc(nseen + 1);
 	const char *p = base;
-	unsigned added = 0, annotated = 0, loose = 0;
+	unsigned added = 0, annotated = 0, loose = 0, fields = 0;
 
 	memset(done, 0, nseen + 1);
 	fprintf(o, "# Learned by `pkrewind learn` from: %s\n"
@@ -221,7 +327,7 @@ static void write_out(FILE *o, const char *base, const char *cmd)
 		const char *w = skip_blank(p), *after;
 
 		if (starts_word(w, "domain", &after)) {
-			flush_domain(o, cur, done, &added, &loose);
+			flush_domain(o, cur, done, &added, &loose, &fields);
 			if (sscanf(after, " %63s", cur) != 1)
 				cur[0] = '\0';
 			fprintf(o, "%.*s\n", (int)len, p);
@@ -245,18 +351,19 @@ static void write_out(FILE *o, const char *base, const char *cmd)
 			}
 			for (size_t i = 0; i < nseen; i++)
 				if (!strcmp(seen[i].dom, cur) && !strcmp(seen[i].fn, name) &&
-				    seen[i].arg != 0)
+				    seen[i].arg != 0 && seen[i].field < 0)
 					done[i] = true;
 		} else {
 			fprintf(o, "%.*s\n", (int)len, p);
 		}
 		p += len + (nl ? 1 : 0);
 	}
-	flush_domain(o, cur, done, &added, &loose);
+	flush_domain(o, cur, done, &added, &loose, &fields);
 	free(done);
 	fprintf(stderr, "pkrewind: learn: %u function line%s annotated, %u added, %u write%s "
-		"no argument points at\n", annotated, annotated == 1 ? "" : "s", added, loose,
-		loose == 1 ? "" : "s");
+		"through a pointer in a struct (a struct to declare: see the comments), %u write%s "
+		"no argument points at\n", annotated, annotated == 1 ? "" : "s", added, fields,
+		fields == 1 ? "" : "s", loose, loose == 1 ? "" : "s");
 }
 
 int pkr_cli_learn(int argc, char **argv)

@@ -92,13 +92,17 @@ struct pkr_domain *pkr_domain_of(uintptr_t a, const struct pkr_lib **libp, bool 
 		for (size_t j = 0; j < d->nlibs; j++) {
 			const struct pkr_lib *l = &d->libs[j];
 			if (a >= l->base_lo && a < l->base_hi) {
-				*libp = l;
-				*in_ns = false;
+				if (libp)
+					*libp = l;
+				if (in_ns)
+					*in_ns = false;
 				return d;
 			}
 			if (a >= l->ns_lo && a < l->ns_hi) {
-				*libp = l;
-				*in_ns = true;
+				if (libp)
+					*libp = l;
+				if (in_ns)
+					*in_ns = true;
 				return d;
 			}
 		}

@@ -222,7 +222,8 @@ struct pkr_fn *pkr_domain_lookup(struct pkr_domain *d, const char *name, const c
 void pkr_domain_add_fn(struct pkr_domain *d, struct pkr_fn *f);
 
 /* The domain whose library (either copy: the program's, *in_ns false, or
- * the namespace's, *in_ns true) holds address a; NULL if none. */
+ * the namespace's, *in_ns true) holds address a; NULL if none.  libp and
+ * in_ns may be NULL. */
 struct pkr_domain *pkr_domain_of(uintptr_t a, const struct pkr_lib **libp, bool *in_ns);
 
 /* The domain whose heap holds address a (lock-free: a domain is complete

@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "learn.h"
@@ -28,15 +30,24 @@ static int learn_fd = -1;
 #define SNAP        64
 #define MAX_LEN     (1ull << 30)     /* an argument above this is no length */
 #define NEAR        (1ull << 24)     /* an address this far past an argument is its */
+#define SW          32               /* words of a struct an argument points at */
+#define SDEPTH      4                /* calls deep whose structs are read */
 
 struct record {
 	const struct pkr_fn *fn;
 	int arg;                      /* 0-based, -1: none */
+	int field;                    /* word of the struct arg points at, -1: none */
 	int callback;
 	uint64_t extent, count;
 	uint32_t cand, varies;        /* bit j: argument j */
 	uint64_t last[6];
 	uint64_t maxa[6];             /* the arguments when extent was reached */
+	/* Writes through a pointer field: the struct's words that could be
+	 * the length (bit g: the u64 word g; the u32 half g), as above. */
+	uint32_t wcand, wvaries;
+	uint64_t hcand, hvaries;
+	uint64_t lastw[SW];
+	uint64_t maxw[SW];            /* the struct at the call's entry, then */
 };
 static struct record records[MAX_RECORDS];
 static unsigned nrecords;
@@ -48,6 +59,14 @@ static __thread struct {
 	uint64_t a[6];
 } calls[MAX_DEPTH] __attribute__((tls_model("initial-exec")));
 static __thread unsigned depth __attribute__((tls_model("initial-exec")));
+/* The first SW words of what each argument of the SDEPTH outermost
+ * calls pointed at when the call began (per thread, mapped on first
+ * use): where a write through a pointer inside a struct is found. */
+struct structs {
+	uint64_t w[SDEPTH][6][SW];
+	uint8_t n[SDEPTH][6];
+};
+static __thread struct structs *structs __attribute__((tls_model("initial-exec")));
 static __thread struct {
 	int on;
 	uint32_t pkru;
@@ -57,6 +76,7 @@ static __thread struct {
 	unsigned call;                /* index into calls[] */
 	int record;                   /* the library's own write */
 	int arg;
+	int field;
 	uint64_t off;
 } step __attribute__((tls_model("initial-exec")));
 
@@ -74,22 +94,24 @@ static void unlock(void)
 	__atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
 }
 
-/* The record for (fn, arg, kind), made if new; under the lock. */
-static struct record *find(const struct pkr_fn *fn, int arg, int callback)
+/* The record for (fn, arg, field, kind), made if new; under the lock. */
+static struct record *find(const struct pkr_fn *fn, int arg, int field, int callback)
 {
 	for (unsigned i = 0; i < nrecords; i++)
-		if (records[i].fn == fn && records[i].arg == arg && records[i].callback == callback)
+		if (records[i].fn == fn && records[i].arg == arg && records[i].field == field &&
+		    records[i].callback == callback)
 			return &records[i];
 	if (nrecords == MAX_RECORDS)
 		return NULL;
-	records[nrecords] = (struct record){ .fn = fn, .arg = arg, .callback = callback,
-					     .cand = 0x3f };
+	records[nrecords] = (struct record){ .fn = fn, .arg = arg, .field = field,
+					     .callback = callback, .cand = 0x3f,
+					     .wcand = UINT32_MAX, .hcand = UINT64_MAX };
 	return &records[nrecords++];
 }
 
 static void dump(void)
 {
-	char line[1024];
+	char line[2048];
 
 	if (learn_fd < 0)
 		return;
@@ -107,6 +129,16 @@ static void dump(void)
 			    (unsigned long long)r->maxa[0], (unsigned long long)r->maxa[1],
 			    (unsigned long long)r->maxa[2], (unsigned long long)r->maxa[3],
 			    (unsigned long long)r->maxa[4], (unsigned long long)r->maxa[5]);
+		/* Then the field, its length candidates and the struct's
+		 * words (on the same line: the newline goes last). */
+		n--;
+		n += pkr_fmt(line + n, sizeof line - n, " %d %lx %lx %llx %llx",
+			     r->field, (unsigned long)r->wcand, (unsigned long)r->wvaries,
+			     (unsigned long long)r->hcand, (unsigned long long)r->hvaries);
+		for (int g = 0; g < SW; g++)
+			n += pkr_fmt(line + n, sizeof line - n, " %llx",
+				     (unsigned long long)(r->field >= 0 ? r->maxw[g] : 0));
+		n += pkr_fmt(line + n, sizeof line - n, "\n");
 		pkr_write_all(learn_fd, line, n);
 	}
 	unlock();
@@ -163,12 +195,45 @@ static bool program_code(uint64_t v)
 	return false;
 }
 
+/* The first SW words at each argument that may point into the
+ * program's memory, read with process_vm_readv (a number that is no
+ * pointer costs an EFAULT, not a crash). */
+static void read_structs(unsigned c, const uint64_t a[6])
+{
+	if (!structs) {
+		void *p = mmap(NULL, sizeof *structs, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return;
+		structs = p;
+	}
+	for (int i = 0; i < 6; i++) {
+		uintptr_t v = (uintptr_t)a[i], page_end = (v | 4095) + 1;
+		struct iovec local = { structs->w[c][i], sizeof structs->w[c][i] };
+		struct iovec remote[2] = {
+			{ (void *)v, page_end - v < SW * 8 ? page_end - v : SW * 8 },
+			{ (void *)page_end, 0 },
+		};
+		ssize_t got;
+
+		structs->n[c][i] = 0;
+		if (v < 65536 || v >= (1ull << 47) || (v & 7))
+			continue;
+		remote[1].iov_len = SW * 8 - remote[0].iov_len;
+		got = process_vm_readv(getpid(), &local, 1, remote, remote[1].iov_len ? 2 : 1, 0);
+		if (got > 0)
+			structs->n[c][i] = (uint8_t)(got / 8);
+	}
+}
+
 void pkr_learn_enter(struct pkr_fn *fn, const uint64_t a[6])
 {
 	if (depth < MAX_DEPTH) {
 		calls[depth].fn = fn;
 		memcpy(calls[depth].a, a, sizeof calls[depth].a);
 	}
+	if (depth < SDEPTH)
+		read_structs(depth, a);
 	depth++;
 	if (nexec < 0) {
 		nexec = 0;
@@ -200,7 +265,7 @@ static void note_callback(unsigned c, uintptr_t pc)
 	}
 	if (j < 0 || !lock(false))
 		return;
-	r = find(calls[c].fn, j, 1);
+	r = find(calls[c].fn, j, -1, 1);
 	if (r)
 		r->count++;
 	unlock();
@@ -211,7 +276,7 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 {
 	uintptr_t addr = (uintptr_t)si->si_addr, best = 0, page_end;
 	unsigned c;
-	int arg = -1;
+	int arg = -1, field = -1;
 
 	if (!pkr_learn_on || step.on || si->si_signo != SIGSEGV || si->si_code != SEGV_PKUERR ||
 	    si->si_pkey != 0 || !(uc->uc_mcontext.gregs[REG_ERR] & 2) ||
@@ -226,6 +291,20 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 			arg = i;
 		}
 	}
+	/* A pointer inside a struct an argument points at, nearer below
+	 * the address than any argument: the write goes through it (the
+	 * struct as it was when the call began). */
+	if (c < SDEPTH && structs)
+		for (int i = 0; i < 6; i++)
+			for (int g = 0; g < structs->n[c][i]; g++) {
+				uint64_t w = structs->w[c][i][g];
+
+				if (w && w <= addr && addr - w < NEAR && w > best) {
+					best = w;
+					arg = i;
+					field = g;
+				}
+			}
 	step.on = 1;
 	step.pkru = frame_pkru;
 	step.addr = addr;
@@ -243,6 +322,7 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 	if (!step.record)
 		note_callback(c, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
 	step.arg = arg;
+	step.field = field;
 	step.off = arg >= 0 ? addr - best : 0;
 	*pkru = 0;
 	return true;
@@ -279,8 +359,35 @@ bool pkr_learn_step(const siginfo_t *si, uint32_t *pkru)
 	}
 	if (!lock(false))
 		return true;
-	r = find(calls[step.call].fn, step.arg, 0);
-	if (r) {
+	r = find(calls[step.call].fn, step.arg, step.field, 0);
+	if (r && step.field >= 0) {
+		uint64_t ext = step.off + hi;
+		const uint64_t *w = structs->w[step.call][step.arg];
+		unsigned nw = structs->n[step.call][step.arg];
+
+		if (ext > r->extent) {
+			r->extent = ext;
+			memcpy(r->maxw, w, sizeof r->maxw);
+		}
+		for (unsigned g = 0; g < SW; g++) {
+			/* word g could be the length (elements of up to 8
+			 * bytes), as an argument below */
+			if (g >= nw || w[g] > MAX_LEN || w[g] * 8 < ext || (int)g == step.field)
+				r->wcand &= ~(1u << g);
+			if (r->count && g < nw && w[g] != r->lastw[g])
+				r->wvaries |= 1u << g;
+		}
+		for (unsigned h = 0; h < 2 * SW; h++) {
+			uint32_t v = (uint32_t)(w[h / 2] >> (32 * (h % 2)));
+
+			if (h >= 2 * nw || (uint64_t)v * 8 < ext || (int)h / 2 == step.field)
+				r->hcand &= ~(1ull << h);
+			if (r->count && h < 2 * nw && v != (uint32_t)(r->lastw[h / 2] >> (32 * (h % 2))))
+				r->hvaries |= 1ull << h;
+		}
+		memcpy(r->lastw, w, sizeof r->lastw);
+		r->count++;
+	} else if (r) {
 		uint64_t ext = step.off + hi;
 		const uint64_t *a = calls[step.call].a;
 

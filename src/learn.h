@@ -16,13 +16,22 @@
  *    gives the library its rights back;
  *  - such a write made by program code (a function the library called)
  *    makes the argument that points at that function a `callback`;
+ *  - the first 256 bytes each argument points at are read when the call
+ *    begins (the 4 outermost calls of a thread, process_vm_readv): a
+ *    pointer there nearer below the written address than any argument
+ *    makes the write one through that struct field;
  *  - at exit the records are appended to FILE, one line each:
  *      DOMAIN FUNCTION ARG KIND EXTENT COUNT CANDIDATES VARIES A1 .. A6
+ *        FIELD WCAND WVARIES HCAND HVARIES W0 .. W31
  *    ARG is 1-based (0: no argument points there), KIND `write` or
- *    `callback`, EXTENT the furthest byte written past the argument,
- *    CANDIDATES a bit mask of the arguments whose value was never below
- *    the extent, VARIES those whose value changed between calls, A1..A6
- *    the arguments of the call that wrote furthest.
+ *    `callback`, EXTENT the furthest byte written past the argument (or
+ *    past the field's pointer), CANDIDATES a bit mask of the arguments
+ *    whose value was never below the extent, VARIES those whose value
+ *    changed between calls, A1..A6 the arguments of the call that wrote
+ *    furthest.  FIELD is the struct word written through (-1: none);
+ *    WCAND/HCAND (hex) the struct's u64 words / u32 halves that could be
+ *    its length, WVARIES/HVARIES those that changed, W0..W31 (hex) the
+ *    struct at the start of the call that wrote furthest.
  *
  * pkr_learn_fault() and pkr_learn_step() run in the fault handler:
  * async-signal-safe (no malloc, no stdio; the table's lock is only tried

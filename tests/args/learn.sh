@@ -20,7 +20,12 @@
 #  4. real bzip2 -d (libbz2, BZFILE interface): learning from an
 #     unannotated write-mode policy, then bzip2 -d under OUT is
 #     byte-identical with no fault;
-#  5. usage errors: no -o is status 2 with a usage line.
+#  5. real xz -d (liblzma, lzma_stream): learning from an unannotated
+#     policy gives the same output; OUT parses and has the commented
+#     struct block for lzma_code (next_out at offset 24, its length the
+#     u64 avail_out at 32); completed with sizeof(lzma_stream) as the
+#     comment asks, xz -d under it is byte-identical with no fault;
+#  6. usage errors: no -o is status 2 with a usage line.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
 
 need_pku
@@ -89,6 +94,36 @@ test $st -eq 0 || { show "$tmp/err" stderr; fail "bzip2 -d under the learned pol
 cmp -s "$tmp/data" "$tmp/out" || fail "bzip2 -d under the learned policy: output differs"
 grep -q 'stats: domain bz2: calls [1-9][0-9]*, faults 0,' "$tmp/err" ||
 	{ show "$tmp/err" stderr; fail "bzip2 -d under the learned policy: faults"; }
+
+say "learning real xz -d (liblzma): a write through a struct's pointer field"
+need_prog xz
+xz -c "$tmp/data" >"$tmp/data.xz" || hard_error "xz failed"
+learn "$data/learn-lzma.policy" "$tmp/lzma.policy" xz -d -c "$tmp/data.xz" >"$tmp/out" 2>"$tmp/err"
+test $st -eq 0 || { show "$tmp/err" stderr; fail "pkrewind learn xz -d: $(describe_status)"; }
+cmp -s "$tmp/data" "$tmp/out" || fail "xz -d while learning: output differs"
+"$PKREWIND_BIN" check -q "$tmp/lzma.policy" 2>"$tmp/check.err" ||
+	{ show "$tmp/check.err" stderr; show "$tmp/lzma.policy" OUT; fail "the learned lzma policy does not parse"; }
+for want in '# learned: lzma_code wrote through the pointer at offset 24 of what argument 1 points at' \
+	    '#   its length looks like the u64 at offset 32' \
+	    '# struct lzma_code_arg1 size SIZE' '#     field ptr24 24 out \[len32\]' \
+	    '#     field len32 32 u64'; do
+	grep -q "^    $want" "$tmp/lzma.policy" ||
+		{ show "$tmp/lzma.policy" OUT; fail "the learned lzma policy has no line '$want' (lzma_stream: next_out at 24, avail_out at 32)"; }
+done
+# Completed as its comment says (sizeof(lzma_stream) is 136), the struct
+# makes xz -d run in read mode with no fault.
+sed -e 's/^    # struct lzma_code_arg1 size SIZE$/    struct lzma_code_arg1 size 136/' \
+    -e 's/^    #     field /        field /' \
+    -e 's/function lzma_code (inout \[[0-9]*\])/function lzma_code (struct lzma_code_arg1, -)/' \
+    "$tmp/lzma.policy" >"$tmp/lzma-done.policy"
+grep -q 'function lzma_code (struct lzma_code_arg1, -)' "$tmp/lzma-done.policy" ||
+	{ show "$tmp/lzma.policy" OUT; fail "no lzma_code line learned"; }
+extra_env=PKREWIND_STATS=1 shim "$tmp/lzma-done.policy" xz -d -c "$tmp/data.xz" >"$tmp/out" 2>"$tmp/err"
+extra_env=
+test $st -eq 0 || { show "$tmp/err" stderr; show "$tmp/lzma-done.policy" policy; fail "xz -d under the completed policy: $(describe_status)"; }
+cmp -s "$tmp/data" "$tmp/out" || fail "xz -d under the completed policy: output differs"
+grep -q 'stats: domain lzma: calls [1-9][0-9]*, faults 0,' "$tmp/err" ||
+	{ show "$tmp/err" stderr; show "$tmp/lzma-done.policy" policy; fail "xz -d under the completed policy: faults"; }
 
 say "usage errors"
 "$PKREWIND_BIN" learn -p "$data/learn-base.policy" -- true >"$tmp/out" 2>"$tmp/err" && st=0 || st=$?
