@@ -8,11 +8,12 @@
  * at (a constant length, or one that another argument gives, in bytes or
  * elements), and arguments that are program functions the library calls
  * and that write the program's memory (`callback`).  Writes through a
- * pointer inside a struct an argument points at become a commented
- * struct block (the field, the field that looks like its length) for the
- * user to complete with the struct's size, which reads would tell and
- * learn mode does not watch.  Other writes no argument points at are
- * listed as comments to annotate by hand.  Only the top file of BASE is
+ * pointer inside a struct an argument points at become a struct block
+ * (the field, the field that is its length, the size its watched reads
+ * and writes show), shared by the functions handed the same address; a
+ * commented block with SIZE to fill in when no read was watched.  Other
+ * writes no argument points at are listed as comments to annotate by
+ * hand.  Only the top file of BASE is
  * edited.
  */
 #include "config.h"
@@ -44,6 +45,9 @@ struct seen {
 	uint32_t wcand, wvaries;      /* the struct's u64 words, u32 halves */
 	uint64_t hcand, hvaries;      /* that could be the length */
 	uint64_t w[SW];               /* the struct when extent was reached */
+	uint64_t rextent;             /* field -1: the furthest byte read (watched) */
+	uint32_t wdec, wdecbad;       /* went down by what was written / */
+	uint64_t hdec, hdecbad;       /* changed otherwise (learn.c) */
 };
 
 static struct seen *seen;
@@ -77,6 +81,18 @@ static void add_line(const char *line)
 		s.w[g] = v;
 		p += k;
 	}
+	{
+		unsigned long long rx, hd, hdb;
+		unsigned long wd, wdb;
+
+		if (sscanf(p, " %llu %lx %lx %llx %llx", &rx, &wd, &wdb, &hd, &hdb) != 5)
+			return;
+		s.rextent = rx;
+		s.wdec = (uint32_t)wd;
+		s.wdecbad = (uint32_t)wdb;
+		s.hdec = hd;
+		s.hdecbad = hdb;
+	}
 	s.callback = !strcmp(kind, "callback");
 	for (size_t i = 0; i < nseen; i++) {
 		struct seen *o = &seen[i];
@@ -97,6 +113,12 @@ static void add_line(const char *line)
 		o->wvaries |= (uint32_t)wvar;
 		o->hcand &= hcand;
 		o->hvaries |= hvar;
+		if (s.rextent > o->rextent)
+			o->rextent = s.rextent;
+		o->wdec |= s.wdec;
+		o->wdecbad |= s.wdecbad;
+		o->hdec |= s.hdec;
+		o->hdecbad |= s.hdecbad;
 		return;
 	}
 	s.wcand = (uint32_t)wcand;
@@ -154,6 +176,28 @@ static void length_of(const struct seen *s, char *buf, size_t n)
 static bool field_length_of(const struct seen *s, unsigned *off, bool *u32, unsigned *size)
 {
 	static const unsigned sizes[] = { 1, 2, 4, 8 };
+	uint32_t wd = s->wcand & s->wdec & ~s->wdecbad;
+	uint64_t hd = s->hcand & s->hdec & ~s->hdecbad;
+
+	/* A field that went down by exactly what each call wrote is the
+	 * space left (avail_out), whatever the run's largest write was. */
+	for (unsigned g = 0; g < SW; g++)
+		if (wd & (1u << g)) {
+			/* its low half went down the same way and its high half
+			 * never counted: a u32 (z_stream's avail_out) with
+			 * padding after it */
+			*u32 = (hd & (1ull << (2 * g))) && !(s->hdec & (1ull << (2 * g + 1)));
+			*off = 8 * g;
+			*size = 1;
+			return true;
+		}
+	for (unsigned h = 0; h < 2 * SW; h++)
+		if (hd & (1ull << h)) {
+			*off = 4 * h;
+			*u32 = true;
+			*size = 1;
+			return true;
+		}
 
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned h = 0; h < 3 * SW; h++) {
@@ -213,10 +257,128 @@ static void struct_advice(FILE *o, const struct seen *s)
 		fprintf(o, "    #     field len%u %u %s\n", loff, loff, u32 ? "u32" : "u64");
 }
 
+/* The record of (dom, fn, arg, field -1): writes to the argument's own
+ * memory and its watched reads; NULL if none. */
+static const struct seen *direct_of(const char *dom, const char *fn, int arg)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (!strcmp(seen[i].dom, dom) && !strcmp(seen[i].fn, fn) && seen[i].arg == arg &&
+		    seen[i].field < 0 && !seen[i].callback)
+			return &seen[i];
+	return NULL;
+}
+
+/* The size of the struct argument `arg` of fn points at, when learn
+ * mode watched its reads and a pointer field was written through: the
+ * furthest byte read or written, and every field found, rounded up to 8
+ * bytes.  0 when unknown. */
+static uint64_t struct_size(const char *dom, const char *fn, int arg)
+{
+	const struct seen *d = direct_of(dom, fn, arg);
+	uint64_t size;
+	bool fields = false;
+
+	if (!d || !d->rextent)
+		return 0;
+	size = d->rextent > d->extent ? d->rextent : d->extent;
+	for (size_t i = 0; i < nseen; i++) {
+		const struct seen *s = &seen[i];
+		unsigned loff, esize;
+		bool u32;
+
+		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg != arg || s->field < 0)
+			continue;
+		fields = true;
+		if ((uint64_t)8 * s->field + 8 > size)
+			size = (uint64_t)8 * s->field + 8;
+		if (field_length_of(s, &loff, &u32, &esize) && loff + (u32 ? 4u : 8u) > size)
+			size = loff + (u32 ? 4u : 8u);
+	}
+	return fields ? (size + 7) & ~(uint64_t)7 : 0;
+}
+
+/* The struct (fn, arg) uses: its own when it wrote through a pointer
+ * field (a root), else a root's when the argument held the same address
+ * as that root's in the calls that wrote furthest (lzma_end, inflateInit:
+ * the same lzma_stream or z_stream, which must be the same copy for the
+ * library - zlib checks strm->state->strm == strm).  NULL if none. */
+static const struct seen *struct_root(const char *dom, const char *fn, int arg)
+{
+	const struct seen *d = direct_of(dom, fn, arg);
+
+	if (struct_size(dom, fn, arg))
+		return d;
+	if (!d || d->arg < 1 || !d->a[d->arg - 1])
+		return NULL;
+	for (size_t i = 0; i < nseen; i++) {
+		const struct seen *r = &seen[i];
+
+		if (!strcmp(r->dom, dom) && r->field < 0 && !r->callback && r->arg >= 1 &&
+		    r->a[r->arg - 1] == d->a[d->arg - 1] && struct_size(dom, r->fn, r->arg))
+			return r;
+	}
+	return NULL;
+}
+
+/* A root's size, with what the functions sharing its struct wrote and
+ * read. */
+static uint64_t group_size(const char *dom, const struct seen *root)
+{
+	uint64_t size = struct_size(dom, root->fn, root->arg);
+
+	for (size_t i = 0; i < nseen; i++) {
+		const struct seen *s = &seen[i];
+		uint64_t e = s->extent > s->rextent ? s->extent : s->rextent;
+
+		if (!strcmp(s->dom, dom) && s->field < 0 && !s->callback && s->arg >= 1 &&
+		    struct_root(dom, s->fn, s->arg) == root && e > size)
+			size = e;
+	}
+	return (size + 7) & ~(uint64_t)7;
+}
+
+/* The struct block for argument `arg` of fn (struct_size known). */
+static void struct_block(FILE *o, const char *dom, const char *fn, int arg, uint64_t size)
+{
+	unsigned lens[SW * 2];
+	size_t nlens = 0;
+
+	fprintf(o, "    struct %s_arg%d size %" PRIu64 "    # learned: the bytes %s read and "
+		"wrote; check against its C definition\n", fn, arg, size, fn);
+	for (size_t i = 0; i < nseen; i++) {
+		const struct seen *s = &seen[i];
+		unsigned loff = 0, esize = 1;
+		bool u32 = false, have;
+
+		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg != arg || s->field < 0)
+			continue;
+		have = field_length_of(s, &loff, &u32, &esize);
+		if (have && esize > 1)
+			fprintf(o, "        field ptr%d %d out [len%u x %u]    # learned: seen %" PRIu64
+				" times\n", 8 * s->field, 8 * s->field, loff, esize, s->count);
+		else if (have)
+			fprintf(o, "        field ptr%d %d out [len%u]    # learned: seen %" PRIu64
+				" times\n", 8 * s->field, 8 * s->field, loff, s->count);
+		else
+			fprintf(o, "        field ptr%d %d out [%" PRIu64 "]    # learned: seen %" PRIu64
+				" times\n", 8 * s->field, 8 * s->field, s->extent, s->count);
+		if (have) {
+			bool dup = false;
+
+			for (size_t k = 0; k < nlens; k++)
+				dup |= lens[k] == loff;
+			if (!dup && nlens < sizeof lens / sizeof lens[0]) {
+				lens[nlens++] = loff;
+				fprintf(o, "        field len%u %u %s\n", loff, loff, u32 ? "u32" : "u64");
+			}
+		}
+	}
+}
+
 /* The argument list learned for (dom, fn), or false if none. */
 static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64_t *count)
 {
-	char arg[6][64];
+	char arg[6][320];
 	int top = 0;
 
 	*count = 0;
@@ -228,9 +390,18 @@ static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64
 		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg < 1 || s->arg > 6 ||
 		    s->field >= 0)
 			continue;
+		/* only read (watched), and no struct to declare: nothing to
+		 * copy back */
+		if (!s->callback && !s->extent && !struct_root(dom, fn, s->arg))
+			continue;
 		*count += s->count;
 		if (s->callback)
 			strcpy(arg[s->arg - 1], "callback");
+		else if (struct_root(dom, fn, s->arg)) {
+			const struct seen *r = struct_root(dom, fn, s->arg);
+
+			snprintf(arg[s->arg - 1], sizeof arg[0], "struct %s_arg%d", r->fn, r->arg);
+		}
 		else if (strcmp(arg[s->arg - 1], "callback")) {
 			char len[48];
 
@@ -277,14 +448,26 @@ static void flush_domain(FILE *o, const char *dom, bool *done, unsigned *added,
 			 unsigned *loose, unsigned *fields)
 {
 	for (size_t i = 0; i < nseen; i++) {
-		char args[512];
+		char args[2048];
 		uint64_t count;
 
 		if (done[i] || strcmp(seen[i].dom, dom))
 			continue;
 		done[i] = true;
 		if (seen[i].field >= 0 && seen[i].arg > 0) {
-			struct_advice(o, &seen[i]);
+			uint64_t size = struct_size(dom, seen[i].fn, seen[i].arg);
+
+			if (size) {
+				size = group_size(dom, direct_of(dom, seen[i].fn, seen[i].arg));
+				/* one block for all the fields of that struct */
+				struct_block(o, dom, seen[i].fn, seen[i].arg, size);
+				for (size_t k = i + 1; k < nseen; k++)
+					if (!strcmp(seen[k].dom, dom) && !strcmp(seen[k].fn, seen[i].fn) &&
+					    seen[k].arg == seen[i].arg && seen[k].field >= 0)
+						done[k] = true;
+			} else {
+				struct_advice(o, &seen[i]);
+			}
 			(*fields)++;
 			continue;
 		}
@@ -335,7 +518,7 @@ static void write_out(FILE *o, const char *base, const char *cmd)
 			fprintf(o, "%.*strusted-memory read\n", (int)(w - p), p);
 		} else if (starts_word(w, "function", &after)) {
 			const char *q = skip_blank(after), *e = q;
-			char name[256], args[512];
+			char name[256], args[2048];
 			uint64_t count;
 
 			while (*e && *e != ' ' && *e != '\t' && *e != '(' && *e != '\n' && *e != '#')

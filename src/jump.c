@@ -28,6 +28,9 @@
  * Program code that runs inside a domain (a callback the policy does
  * not annotate) jumps as before: that case is libpkrewind(7)'s "not yet".
  */
+/* The fortified <setjmp.h> renames longjmp and friends to __longjmp_chk
+ * (Debian builds with _FORTIFY_SOURCE=2): this file defines each. */
+#undef _FORTIFY_SOURCE
 #include "config.h"
 
 #include <setjmp.h>

@@ -21,9 +21,16 @@
 
 #include "learn.h"
 #include "log.h"
+#include "maps.h"
+#include "pkey.h"
 
 uint8_t pkr_learn_on;
 static int learn_fd = -1;
+/* The key program pages holding a struct argument carry during a call
+ * (learn_watch): no domain's PKRU allows it, so the library's reads of
+ * the struct fault too and tell its size.  -1: none (no keys left). */
+static int watch_key = -1;
+#define WATCH_SPAN 1024              /* bytes of a struct watched */
 
 #define MAX_RECORDS 1024
 #define MAX_DEPTH   16
@@ -48,6 +55,12 @@ struct record {
 	uint64_t hcand, hvaries;
 	uint64_t lastw[SW];
 	uint64_t maxw[SW];            /* the struct at the call's entry, then */
+	uint64_t rextent;             /* field -1: the furthest byte read (watched) */
+	/* The words and halves that went down by what the call wrote
+	 * through the field (a stream's space left: avail_out), and those
+	 * that changed by something else. */
+	uint32_t wdec, wdecbad;
+	uint64_t hdec, hdecbad;
 };
 static struct record records[MAX_RECORDS];
 static unsigned nrecords;
@@ -65,6 +78,13 @@ static __thread unsigned depth __attribute__((tls_model("initial-exec")));
 struct structs {
 	uint64_t w[SDEPTH][6][SW];
 	uint8_t n[SDEPTH][6];
+	/* pages given watch_key for the call (learn_watch), and their
+	 * protections, to give back */
+	uintptr_t lo[SDEPTH][6], hi[SDEPTH][6];
+	int prot[SDEPTH][6];
+	/* how far this call wrote through each field of each struct */
+	uint64_t callext[SDEPTH][6][SW];
+	uint8_t wrote[SDEPTH][6];         /* any of them */
 };
 static __thread struct structs *structs __attribute__((tls_model("initial-exec")));
 static __thread struct {
@@ -77,6 +97,7 @@ static __thread struct {
 	int record;                   /* the library's own write */
 	int arg;
 	int field;
+	int read;                     /* a watched read, not a write */
 	uint64_t off;
 } step __attribute__((tls_model("initial-exec")));
 
@@ -138,7 +159,10 @@ static void dump(void)
 		for (int g = 0; g < SW; g++)
 			n += pkr_fmt(line + n, sizeof line - n, " %llx",
 				     (unsigned long long)(r->field >= 0 ? r->maxw[g] : 0));
-		n += pkr_fmt(line + n, sizeof line - n, "\n");
+		n += pkr_fmt(line + n, sizeof line - n, " %llu %lx %lx %llx %llx\n",
+			     (unsigned long long)r->rextent, (unsigned long)r->wdec,
+			     (unsigned long)r->wdecbad, (unsigned long long)r->hdec,
+			     (unsigned long long)r->hdecbad);
 		pkr_write_all(learn_fd, line, n);
 	}
 	unlock();
@@ -156,6 +180,8 @@ void pkr_learn_init(void)
 		return;
 	}
 	pkr_learn_on = 1;
+	if (!pkr_nokeys)
+		watch_key = pkey_alloc(0, 0);
 	atexit(dump);
 	pkr_log(PKR_LOG_INFO, "learn mode: writes into program memory are let through "
 		"and recorded in %s", f);
@@ -217,6 +243,9 @@ static void read_structs(unsigned c, const uint64_t a[6])
 		ssize_t got;
 
 		structs->n[c][i] = 0;
+		if (structs->wrote[c][i])
+			memset(structs->callext[c][i], 0, sizeof structs->callext[c][i]);
+		structs->wrote[c][i] = 0;
 		if (v < 65536 || v >= (1ull << 47) || (v & 7))
 			continue;
 		remote[1].iov_len = SW * 8 - remote[0].iov_len;
@@ -226,14 +255,75 @@ static void read_structs(unsigned c, const uint64_t a[6])
 	}
 }
 
+/* Has an earlier call of fn written through a pointer field of what
+ * argument i points at?  (Then its reads are worth watching.) */
+static bool has_field_writes(const struct pkr_fn *fn, int i)
+{
+	bool yes = false;
+
+	lock(true);
+	for (unsigned k = 0; k < nrecords && !yes; k++)
+		yes = records[k].fn == fn && records[k].arg == i && records[k].field >= 0;
+	unlock();
+	return yes;
+}
+
+/* Give the pages of the first WATCH_SPAN bytes of each such struct
+ * watch_key for the call (their protections kept): the program runs
+ * with every key allowed, the domain with none of this one. */
+static void learn_watch(unsigned c, struct pkr_fn *fn, const uint64_t a[6])
+{
+	struct pkr_map *m = NULL;
+	long n = -1;
+
+	for (int i = 0; i < 6; i++) {
+		uintptr_t v = (uintptr_t)a[i], lo = v & ~(uintptr_t)4095;
+		uintptr_t hi = (v + WATCH_SPAN + 4095) & ~(uintptr_t)4095;
+		int prot;
+
+		structs->lo[c][i] = structs->hi[c][i] = 0;
+		if (!structs->n[c][i] || !has_field_writes(fn, i) ||
+		    pkr_domain_of(v, NULL, NULL) || pkr_domain_of_heap(v))
+			continue;
+		if (n < 0 && (n = pkr_read_maps(&m)) < 0)
+			return;
+		prot = pkr_maps_prot(m, n, lo);
+		/* one mapping, readable and writable, all of it */
+		if (prot != (PROT_READ | PROT_WRITE) || pkr_maps_prot(m, n, hi - 1) != prot)
+			continue;
+		for (uintptr_t p = lo; p < hi; p += 4096)
+			if (pkr_maps_prot(m, n, p) != prot)
+				prot = -1;
+		if (prot < 0 || pkey_mprotect((void *)lo, hi - lo, prot, watch_key) != 0)
+			continue;
+		structs->lo[c][i] = lo;
+		structs->hi[c][i] = hi;
+		structs->prot[c][i] = prot;
+	}
+	free(m);
+}
+
+static void learn_unwatch(unsigned c)
+{
+	for (int i = 0; i < 6; i++)
+		if (structs->hi[c][i]) {
+			pkey_mprotect((void *)structs->lo[c][i], structs->hi[c][i] - structs->lo[c][i],
+				      structs->prot[c][i], 0);
+			structs->lo[c][i] = structs->hi[c][i] = 0;
+		}
+}
+
 void pkr_learn_enter(struct pkr_fn *fn, const uint64_t a[6])
 {
 	if (depth < MAX_DEPTH) {
 		calls[depth].fn = fn;
 		memcpy(calls[depth].a, a, sizeof calls[depth].a);
 	}
-	if (depth < SDEPTH)
+	if (depth < SDEPTH) {
 		read_structs(depth, a);
+		if (watch_key > 0 && structs)
+			learn_watch(depth, fn, a);
+	}
 	depth++;
 	if (nexec < 0) {
 		nexec = 0;
@@ -241,10 +331,60 @@ void pkr_learn_enter(struct pkr_fn *fn, const uint64_t a[6])
 	}
 }
 
+/* After a call that wrote through a struct's fields: which of the
+ * struct's words and halves went down by what it wrote (the struct read
+ * again, compared with the call's start). */
+static void note_decrements(unsigned c)
+{
+	for (int i = 0; i < 6; i++) {
+		unsigned nw = structs->n[c][i];
+		const uint64_t *w = structs->w[c][i];
+		uint64_t x[SW];
+		struct iovec local = { x, nw * 8 }, remote = { (void *)(uintptr_t)calls[c].a[i], nw * 8 };
+
+		if (!structs->wrote[c][i] ||
+		    process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)(nw * 8))
+			continue;
+		lock(true);
+		for (unsigned f = 0; f < nw; f++) {
+			uint64_t ext = structs->callext[c][i][f];
+			struct record *r = ext ? find(calls[c].fn, i, (int)f, 0) : NULL;
+
+			for (unsigned g = 0; r && g < nw; g++) {
+				uint64_t d = w[g] - x[g];
+
+				if (w[g] == x[g])
+					continue;
+				if (d <= ext && d + 3 >= ext)
+					r->wdec |= 1u << g;
+				else
+					r->wdecbad |= 1u << g;
+			}
+			for (unsigned h = 0; r && h < 2 * nw; h++) {
+				uint32_t va = (uint32_t)(w[h / 2] >> (32 * (h % 2)));
+				uint32_t vb = (uint32_t)(x[h / 2] >> (32 * (h % 2)));
+				uint32_t d = va - vb;
+
+				if (va == vb)
+					continue;
+				if (d <= ext && (uint64_t)d + 3 >= ext)
+					r->hdec |= 1ull << h;
+				else
+					r->hdecbad |= 1ull << h;
+			}
+		}
+		unlock();
+	}
+}
+
 void pkr_learn_leave(void)
 {
 	if (depth)
 		depth--;
+	if (depth < SDEPTH && structs) {
+		note_decrements(depth);
+		learn_unwatch(depth);
+	}
 }
 
 static void note_callback(unsigned c, uintptr_t pc)
@@ -277,9 +417,11 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 	uintptr_t addr = (uintptr_t)si->si_addr, best = 0, page_end;
 	unsigned c;
 	int arg = -1, field = -1;
+	bool watched = watch_key > 0 && (int)si->si_pkey == watch_key;
+	bool write = uc->uc_mcontext.gregs[REG_ERR] & 2;
 
 	if (!pkr_learn_on || step.on || si->si_signo != SIGSEGV || si->si_code != SEGV_PKUERR ||
-	    si->si_pkey != 0 || !(uc->uc_mcontext.gregs[REG_ERR] & 2) ||
+	    (si->si_pkey != 0 && !watched) || (!write && !watched) ||
 	    depth == 0 || depth > MAX_DEPTH)
 		return false;
 	c = depth - 1;
@@ -291,15 +433,18 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 			arg = i;
 		}
 	}
-	/* A pointer inside a struct an argument points at, nearer below
-	 * the address than any argument: the write goes through it (the
-	 * struct as it was when the call began). */
+	/* A pointer inside a struct an argument points at, as near below
+	 * the address as any argument: the write goes through it (the
+	 * struct as it was when the call began).  A tie goes to the field:
+	 * a leftover register is often a copy of one (git hands zlib its
+	 * next_out through a register it leaves holding the same value). */
 	if (c < SDEPTH && structs)
 		for (int i = 0; i < 6; i++)
 			for (int g = 0; g < structs->n[c][i]; g++) {
 				uint64_t w = structs->w[c][i][g];
 
-				if (w && w <= addr && addr - w < NEAR && w > best) {
+				if (w && w <= addr && addr - w < NEAR && w >= best &&
+				    (w > best || arg != i || field < 0)) {
 					best = w;
 					arg = i;
 					field = g;
@@ -324,6 +469,7 @@ bool pkr_learn_fault(const siginfo_t *si, const ucontext_t *uc, uint32_t frame_p
 	step.arg = arg;
 	step.field = field;
 	step.off = arg >= 0 ? addr - best : 0;
+	step.read = !write;
 	*pkru = 0;
 	return true;
 }
@@ -344,6 +490,18 @@ bool pkr_learn_step(const siginfo_t *si, uint32_t *pkru)
 		hi = 1;
 	if (!step.record)
 		return true;
+	if (step.read) {
+		/* A read of a watched struct, at its own address (not through
+		 * a field): how far the struct reaches, to the end of the
+		 * 8-byte word read (the access size is not known). */
+		if (step.field < 0 && step.arg >= 0 && step.off < WATCH_SPAN && lock(false)) {
+			r = find(calls[step.call].fn, step.arg, -1, 0);
+			if (r && (step.off & ~7ull) + 8 > r->rextent)
+				r->rextent = (step.off & ~7ull) + 8;
+			unlock();
+		}
+		return true;
+	}
 	/* Bytes that changed, rounded up to the address's alignment (up to
 	 * 4): a store of an int that changes only its low byte is still an
 	 * int, and copying back one byte of it would leave the program's
@@ -387,6 +545,10 @@ bool pkr_learn_step(const siginfo_t *si, uint32_t *pkru)
 		}
 		memcpy(r->lastw, w, sizeof r->lastw);
 		r->count++;
+		if (step.call < SDEPTH && ext > structs->callext[step.call][step.arg][step.field]) {
+			structs->callext[step.call][step.arg][step.field] = ext;
+			structs->wrote[step.call][step.arg] = 1;
+		}
 	} else if (r) {
 		uint64_t ext = step.off + hi;
 		const uint64_t *a = calls[step.call].a;

@@ -18,11 +18,19 @@
  *    makes the argument that points at that function a `callback`;
  *  - the first 256 bytes each argument points at are read when the call
  *    begins (the 4 outermost calls of a thread, process_vm_readv): a
- *    pointer there nearer below the written address than any argument
- *    makes the write one through that struct field;
+ *    pointer there as near below the written address as any argument
+ *    makes the write one through that struct field; after the call the
+ *    struct is read again, and the words that went down by what the call
+ *    wrote through a field are noted (avail_out);
+ *  - once a function has written through a field of what an argument
+ *    points at, the pages of that struct's first kilobyte get a key of
+ *    their own (watch_key) for its later calls: no domain may read it,
+ *    so the library's reads of the struct fault as well, are let
+ *    through the same way, and give how far the struct reaches;
  *  - at exit the records are appended to FILE, one line each:
  *      DOMAIN FUNCTION ARG KIND EXTENT COUNT CANDIDATES VARIES A1 .. A6
  *        FIELD WCAND WVARIES HCAND HVARIES W0 .. W31
+ *        REXTENT WDEC WDECBAD HDEC HDECBAD
  *    ARG is 1-based (0: no argument points there), KIND `write` or
  *    `callback`, EXTENT the furthest byte written past the argument (or
  *    past the field's pointer), CANDIDATES a bit mask of the arguments
@@ -31,7 +39,11 @@
  *    furthest.  FIELD is the struct word written through (-1: none);
  *    WCAND/HCAND (hex) the struct's u64 words / u32 halves that could be
  *    its length, WVARIES/HVARIES those that changed, W0..W31 (hex) the
- *    struct at the start of the call that wrote furthest.
+ *    struct at the start of the call that wrote furthest.  REXTENT: the
+ *    furthest byte of the argument's own memory read (watched);
+ *    WDEC/HDEC (hex) the words/halves that went down by what a call
+ *    wrote through the field, WDECBAD/HDECBAD those that changed
+ *    otherwise.
  *
  * pkr_learn_fault() and pkr_learn_step() run in the fault handler:
  * async-signal-safe (no malloc, no stdio; the table's lock is only tried

@@ -37,6 +37,7 @@ EXTRA_DIST += $(ARGS_TESTS) tests/args/dwarf.sh tests/args/gitwork \
 	tests/data/args/learn-base.policy \
 	tests/data/args/learn-bz2.policy \
 	tests/data/args/learn-lzma.policy \
+	tests/data/args/learn-z.policy \
 	tests/data/args/naclcalls.py
 
 check-args:
