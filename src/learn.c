@@ -268,6 +268,22 @@ static bool has_field_writes(const struct pkr_fn *fn, int i)
 	return yes;
 }
 
+/* Does [lo, hi) meet one of this thread's domain stacks (a struct a
+ * callback running inside a domain keeps in its locals)?  Those pages
+ * keep their domain's key. */
+static bool on_domain_stack(uintptr_t lo, uintptr_t hi)
+{
+	const struct pkr_thread *t = (const struct pkr_thread *)pkr_rdgsbase();
+
+	if (!t || t->self != t)
+		return false;
+	for (size_t i = 0; i < PKR_MAX_DOM; i++)
+		if (t->doms[i].stack_map && lo < (uintptr_t)t->doms[i].stack_map +
+		    t->doms[i].stack_map_size && hi > (uintptr_t)t->doms[i].stack_map)
+			return true;
+	return false;
+}
+
 /* Give the pages of the first WATCH_SPAN bytes of each such struct
  * watch_key for the call (their protections kept): the program runs
  * with every key allowed, the domain with none of this one. */
@@ -283,7 +299,7 @@ static void learn_watch(unsigned c, struct pkr_fn *fn, const uint64_t a[6])
 
 		structs->lo[c][i] = structs->hi[c][i] = 0;
 		if (!structs->n[c][i] || !has_field_writes(fn, i) ||
-		    pkr_domain_of(v, NULL, NULL) || pkr_domain_of_heap(v))
+		    pkr_domain_of(v, NULL, NULL) || pkr_domain_of_heap(v) || on_domain_stack(lo, hi))
 			continue;
 		if (n < 0 && (n = pkr_read_maps(&m)) < 0)
 			return;
