@@ -29,11 +29,12 @@
 
 #include "cli.h"
 #include "cliutil.h"
+#include "learn.h"
 #include "log.h"
 #include "policy.h"
 #include "policyfile.h"
 
-#define SW 32                        /* struct words per record (learn.c) */
+#define SW PKR_LEARN_SW              /* struct words per record (learn.h) */
 
 struct seen {
 	char dom[64], fn[256];
@@ -211,7 +212,7 @@ static bool field_length_of(const struct seen *s, unsigned *off, bool *u32, unsi
 				 : (!(s->wcand & (1u << k)) ||
 				    (pass == 0 && !(s->wvaries & (1u << k)))))
 				continue;
-			v = half ? (uint32_t)(s->w[k / 2] >> (32 * (k % 2))) : s->w[k];
+			v = half ? pkr_learn_half(s->w, k) : s->w[k];
 			if (!v)
 				continue;
 			for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++)
@@ -225,6 +226,23 @@ static bool field_length_of(const struct seen *s, unsigned *off, bool *u32, unsi
 	return false;
 }
 
+/* The LEN of a field write's `out [LEN]` in buf: its length field
+ * (named lenOFFSET) or the constant extent.  True with the length
+ * field's offset, type and element size when there is one. */
+static bool field_len_text(const struct seen *s, char *buf, size_t n, unsigned *loff,
+			   bool *u32, unsigned *size)
+{
+	bool have = field_length_of(s, loff, u32, size);
+
+	if (have && *size > 1)
+		snprintf(buf, n, "len%u x %u", *loff, *size);
+	else if (have)
+		snprintf(buf, n, "len%u", *loff);
+	else
+		snprintf(buf, n, "%" PRIu64, s->extent);
+	return have;
+}
+
 /* A struct to declare for writes through the pointer at word s->field of
  * what argument s->arg points at: a commented block, for the user to
  * complete with the struct's real size (reads are not watched, so the
@@ -232,15 +250,9 @@ static bool field_length_of(const struct seen *s, unsigned *off, bool *u32, unsi
 static void struct_advice(FILE *o, const struct seen *s)
 {
 	unsigned loff = 0, size = 1;
-	bool u32 = false, have = field_length_of(s, &loff, &u32, &size);
+	bool u32 = false;
 	char len[64];
-
-	if (have && size > 1)
-		snprintf(len, sizeof len, "len%u x %u", loff, size);
-	else if (have)
-		snprintf(len, sizeof len, "len%u", loff);
-	else
-		snprintf(len, sizeof len, "%" PRIu64, s->extent);
+	bool have = field_len_text(s, len, sizeof len, &loff, &u32, &size);
 	fprintf(o, "    # learned: %s wrote through the pointer at offset %d of what argument %d "
 		"points at (%" PRIu64 " times, up to %" PRIu64 " bytes past it)",
 		s->fn, 8 * s->field, s->arg, s->count, s->extent);
@@ -349,19 +361,13 @@ static void struct_block(FILE *o, const char *dom, const char *fn, int arg, uint
 		const struct seen *s = &seen[i];
 		unsigned loff = 0, esize = 1;
 		bool u32 = false, have;
+		char len[64];
 
 		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg != arg || s->field < 0)
 			continue;
-		have = field_length_of(s, &loff, &u32, &esize);
-		if (have && esize > 1)
-			fprintf(o, "        field ptr%d %d out [len%u x %u]    # learned: seen %" PRIu64
-				" times\n", 8 * s->field, 8 * s->field, loff, esize, s->count);
-		else if (have)
-			fprintf(o, "        field ptr%d %d out [len%u]    # learned: seen %" PRIu64
-				" times\n", 8 * s->field, 8 * s->field, loff, s->count);
-		else
-			fprintf(o, "        field ptr%d %d out [%" PRIu64 "]    # learned: seen %" PRIu64
-				" times\n", 8 * s->field, 8 * s->field, s->extent, s->count);
+		have = field_len_text(s, len, sizeof len, &loff, &u32, &esize);
+		fprintf(o, "        field ptr%d %d out [%s]    # learned: seen %" PRIu64 " times\n",
+			8 * s->field, 8 * s->field, len, s->count);
 		if (have) {
 			bool dup = false;
 
@@ -390,18 +396,17 @@ static bool args_of(const char *dom, const char *fn, char *buf, size_t n, uint64
 		if (strcmp(s->dom, dom) || strcmp(s->fn, fn) || s->arg < 1 || s->arg > 6 ||
 		    s->field >= 0)
 			continue;
+		const struct seen *root = s->callback ? NULL : struct_root(dom, fn, s->arg);
+
 		/* only read (watched), and no struct to declare: nothing to
 		 * copy back */
-		if (!s->callback && !s->extent && !struct_root(dom, fn, s->arg))
+		if (!s->callback && !s->extent && !root)
 			continue;
 		*count += s->count;
 		if (s->callback)
 			strcpy(arg[s->arg - 1], "callback");
-		else if (struct_root(dom, fn, s->arg)) {
-			const struct seen *r = struct_root(dom, fn, s->arg);
-
-			snprintf(arg[s->arg - 1], sizeof arg[0], "struct %s_arg%d", r->fn, r->arg);
-		}
+		else if (root)
+			snprintf(arg[s->arg - 1], sizeof arg[0], "struct %s_arg%d", root->fn, root->arg);
 		else if (strcmp(arg[s->arg - 1], "callback")) {
 			char len[48];
 
@@ -455,12 +460,10 @@ static void flush_domain(FILE *o, const char *dom, bool *done, unsigned *added,
 			continue;
 		done[i] = true;
 		if (seen[i].field >= 0 && seen[i].arg > 0) {
-			uint64_t size = struct_size(dom, seen[i].fn, seen[i].arg);
-
-			if (size) {
-				size = group_size(dom, direct_of(dom, seen[i].fn, seen[i].arg));
+			if (struct_size(dom, seen[i].fn, seen[i].arg)) {
 				/* one block for all the fields of that struct */
-				struct_block(o, dom, seen[i].fn, seen[i].arg, size);
+				struct_block(o, dom, seen[i].fn, seen[i].arg,
+					     group_size(dom, direct_of(dom, seen[i].fn, seen[i].arg)));
 				for (size_t k = i + 1; k < nseen; k++)
 					if (!strcmp(seen[k].dom, dom) && !strcmp(seen[k].fn, seen[i].fn) &&
 					    seen[k].arg == seen[i].arg && seen[k].field >= 0)

@@ -216,7 +216,7 @@ static void handler_leave(struct pkr_thread *t, ucontext_t *uc)
 	if (pkr_handler_depth == 1 && t && t->altstack_rearm && t->altstack) {
 		uc->uc_stack.ss_sp = t->altstack;
 		uc->uc_stack.ss_size = t->altstack_size;
-		uc->uc_stack.ss_flags = (int)(1u << 31);     /* SS_AUTODISARM */
+		uc->uc_stack.ss_flags = PKR_SS_AUTODISARM;
 		t->altstack_rearm = 0;
 	}
 	pkr_handler_depth--;
@@ -267,7 +267,7 @@ void pkr_fault_left_handlers(struct pkr_thread *t)
 	if (t->ss_sp) {
 		ss.ss_sp = t->ss_sp;
 		ss.ss_size = t->ss_size;
-		ss.ss_flags = (int)(1u << 31);       /* SS_AUTODISARM */
+		ss.ss_flags = PKR_SS_AUTODISARM;
 		sigaltstack(&ss, NULL);
 	}
 }

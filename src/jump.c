@@ -102,15 +102,7 @@ static void leave_calls(struct pkr_thread *t, uintptr_t sp)
 				r->fn->name, n == 3 ? " (further such jumps are not said)" : "");
 		left[d->index] = d;
 	}
-	pkr_unwind_below(t, sp);
-	if (t->cur) {
-		/* Into code that runs inside a domain (an unannotated
-		 * callback further out): its rights cannot be given back
-		 * from here. */
-		pkr_log(PKR_LOG_ERROR, "the program jumped (longjmp) into a callback that runs "
-			"inside domain %s: not supported: aborting", t->cur->pol->name);
-		abort();
-	}
+	pkr_unwind_below(t, sp, NULL);
 	if (t->top)
 		return;
 	for (size_t i = 0; i < PKR_MAX_DOM; i++)

@@ -37,7 +37,7 @@ static int watch_key = -1;
 #define SNAP        64
 #define MAX_LEN     (1ull << 30)     /* an argument above this is no length */
 #define NEAR        (1ull << 24)     /* an address this far past an argument is its */
-#define SW          32               /* words of a struct an argument points at */
+#define SW          PKR_LEARN_SW     /* words of a struct an argument points at */
 #define SDEPTH      4                /* calls deep whose structs are read */
 
 struct record {
@@ -143,7 +143,7 @@ static void dump(void)
 
 		if (strlen(r->fn->dom->pol->name) + strlen(r->fn->name) > 700)
 			continue;
-		n = pkr_fmt(line, sizeof line, "%s %s %d %s %llu %llu %u %u %llu %llu %llu %llu %llu %llu\n",
+		n = pkr_fmt(line, sizeof line, "%s %s %d %s %llu %llu %u %u %llu %llu %llu %llu %llu %llu",
 			    r->fn->dom->pol->name, r->fn->name, r->arg + 1,
 			    r->callback ? "callback" : "write", (unsigned long long)r->extent,
 			    (unsigned long long)r->count, r->cand, r->varies,
@@ -151,8 +151,7 @@ static void dump(void)
 			    (unsigned long long)r->maxa[2], (unsigned long long)r->maxa[3],
 			    (unsigned long long)r->maxa[4], (unsigned long long)r->maxa[5]);
 		/* Then the field, its length candidates and the struct's
-		 * words (on the same line: the newline goes last). */
-		n--;
+		 * words, on the same line. */
 		n += pkr_fmt(line + n, sizeof line - n, " %d %lx %lx %llx %llx",
 			     r->field, (unsigned long)r->wcand, (unsigned long)r->wvaries,
 			     (unsigned long long)r->hcand, (unsigned long long)r->hvaries);
@@ -303,11 +302,9 @@ static void learn_watch(unsigned c, struct pkr_fn *fn, const uint64_t a[6])
 			continue;
 		if (n < 0 && (n = pkr_read_maps(&m)) < 0)
 			return;
-		prot = pkr_maps_prot(m, n, lo);
-		/* one mapping, readable and writable, all of it */
-		if (prot != (PROT_READ | PROT_WRITE) || pkr_maps_prot(m, n, hi - 1) != prot)
-			continue;
-		for (uintptr_t p = lo; p < hi; p += 4096)
+		/* readable and writable, every page of it */
+		prot = PROT_READ | PROT_WRITE;
+		for (uintptr_t p = lo; p < hi && prot >= 0; p += 4096)
 			if (pkr_maps_prot(m, n, p) != prot)
 				prot = -1;
 		if (prot < 0 || pkey_mprotect((void *)lo, hi - lo, prot, watch_key) != 0)
@@ -377,8 +374,7 @@ static void note_decrements(unsigned c)
 					r->wdecbad |= 1u << g;
 			}
 			for (unsigned h = 0; r && h < 2 * nw; h++) {
-				uint32_t va = (uint32_t)(w[h / 2] >> (32 * (h % 2)));
-				uint32_t vb = (uint32_t)(x[h / 2] >> (32 * (h % 2)));
+				uint32_t va = pkr_learn_half(w, h), vb = pkr_learn_half(x, h);
 				uint32_t d = va - vb;
 
 				if (va == vb)
@@ -552,11 +548,11 @@ bool pkr_learn_step(const siginfo_t *si, uint32_t *pkru)
 				r->wvaries |= 1u << g;
 		}
 		for (unsigned h = 0; h < 2 * SW; h++) {
-			uint32_t v = (uint32_t)(w[h / 2] >> (32 * (h % 2)));
+			uint32_t v = pkr_learn_half(w, h);
 
 			if (h >= 2 * nw || (uint64_t)v * 8 < ext || (int)h / 2 == step.field)
 				r->hcand &= ~(1ull << h);
-			if (r->count && h < 2 * nw && v != (uint32_t)(r->lastw[h / 2] >> (32 * (h % 2))))
+			if (r->count && h < 2 * nw && v != pkr_learn_half(r->lastw, h))
 				r->hvaries |= 1ull << h;
 		}
 		memcpy(r->lastw, w, sizeof r->lastw);

@@ -60,6 +60,14 @@
 
 extern uint8_t pkr_learn_on;
 
+/* Words of the struct an argument points at, per record (the file's
+ * W0 .. W31), and its u32 half h (0: the low half of word 0). */
+#define PKR_LEARN_SW 32
+static inline uint32_t pkr_learn_half(const uint64_t *w, unsigned h)
+{
+	return (uint32_t)(w[h / 2] >> (32 * (h % 2)));
+}
+
 /* Start-up: PKREWIND_LEARN set?  Opens the file (appending). */
 void pkr_learn_init(void);
 

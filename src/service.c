@@ -78,7 +78,7 @@ static __attribute__((noreturn)) void leave(struct pkr_thread *t, void (*fn)(lon
 
 /* Unwind the records the jump leaves (those below its target stack
  * pointer), as pkr_gate_unwind would one by one. */
-void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp)
+void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp, const struct pkr_domain *from)
 {
 	while (t->top && (uintptr_t)t->top < sp) {
 		struct pkr_frame *r = t->top;
@@ -94,6 +94,19 @@ void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp)
 		for (size_t i = 0; i < PKR_MAX_DOM; i++)
 			if (t->doms[i].sp)
 				t->doms[i].sp = t->doms[i].stack_hi & ~(uintptr_t)15;
+	/* Into code that runs inside a domain (an unannotated callback
+	 * further out): its rights cannot be given back from here. */
+	if (t->cur) {
+		if (from)
+			pkr_log(PKR_LOG_ERROR, "domain %s: longjmp into a callback that runs "
+				"inside domain %s is not supported: aborting", from->pol->name,
+				t->cur->pol->name);
+		else
+			pkr_log(PKR_LOG_ERROR, "the program jumped (longjmp) into a callback "
+				"that runs inside domain %s: not supported: aborting",
+				t->cur->pol->name);
+		abort();
+	}
 }
 
 /* A pointer a glibc jmp_buf holds (x86-64: words 6 and 7 are the stack
@@ -180,13 +193,7 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 				ret.value = 2;          /* the runtime aborts: rewound */
 				break;
 			}
-			pkr_unwind_below(t, sp);
-			if (t->cur) {
-				pkr_log(PKR_LOG_ERROR, "domain %s: longjmp into a callback that "
-					"runs inside domain %s is not supported: aborting",
-					d->pol->name, t->cur->pol->name);
-				abort();
-			}
+			pkr_unwind_below(t, sp, d);
 		}
 		prog_longjmp((void *)a, (int)b);
 		__builtin_unreachable();

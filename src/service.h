@@ -40,9 +40,12 @@ void pkr_service_init(void);
 uintptr_t pkr_jmpbuf_word(const void *env, int i, uintptr_t tp);
 
 /* Leave t's gate records below stack pointer sp (a jump to sp), as
- * pkr_gate_unwind would one by one. */
+ * pkr_gate_unwind would one by one; with none left, the domain stacks
+ * start from their tops again.  A jump that lands in a callback running
+ * inside a domain is not supported: said (the jump is domain `from`'s,
+ * or the program's if NULL), and the process aborts. */
 struct pkr_thread;
-void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp);
+void pkr_unwind_below(struct pkr_thread *t, uintptr_t sp, const struct pkr_domain *from);
 
 /* service_io.c: one stream operation for the library (PKR_RT_IO), with
  * the program's C library; d and t NULL outside a domain call.  Returns

@@ -25,7 +25,6 @@
 #define PAGE 4096ul
 #define ALTSTACK_MIN (256ul << 10)
 #define RSEQ_SIG_X86 0x53053053
-#define PKR_SS_AUTODISARM (1 << 31)   /* Linux 4.7; not in every libc header */
 
 __thread unsigned pkr_handler_depth __attribute__((tls_model("initial-exec")));
 __thread struct pkr_thread *pkr_tls_thread __attribute__((tls_model("initial-exec")));

@@ -20,6 +20,10 @@
 
 #include "domains.h"
 
+/* SS_AUTODISARM (Linux 4.7; not in every libc header): the altstack is
+ * off while a handler runs on it, until that handler's sigreturn. */
+#define PKR_SS_AUTODISARM ((int)(1u << 31))
+
 /* This thread's state (NULL before its first call into a domain).  An
  * initial-exec TLS variable: it reads the same through the thread's own
  * block and through a shadow copy; gate.S reads it too. */
