@@ -186,14 +186,85 @@ bool pkr_service_writable(const struct pkr_domain *d, const struct pkr_thread *t
 	return buffer_ok(d, t, p, n, true);
 }
 
+/* Up to len - 1 bytes of fp into buf, to and with the byte delim, then a
+ * NUL: how many, or -1 on an error before the first. */
+static long gets_to(FILE *fp, char *buf, size_t len, int delim)
+{
+	size_t i = 0;
+	int c;
+
+	if (len == 0)
+		return 0;
+	flockfile(fp);
+	while (i + 1 < len && (c = getc_unlocked(fp)) != EOF) {
+		buf[i++] = (char)c;
+		if (c == delim)
+			break;
+	}
+	buf[i] = 0;
+	if (i == 0 && ferror_unlocked(fp))
+		i = (size_t)-1;
+	funlockfile(fp);
+	return (long)i;
+}
+
+/* The open operations: the library's new stream is made by the program's
+ * C library, so that it can be handed to the program (which cannot use
+ * the namespace's streams) and the library uses it through a proxy like
+ * any other program stream.  Paths, commands and modes are copied out of
+ * memory the domain may read; nothing else of the request is trusted. */
+static long open_stream(const struct pkr_domain *d, const struct pkr_thread *t,
+			const struct pkr_rt_io *r, int *err)
+{
+	char *mode = NULL, *name = NULL;
+	FILE *fp = NULL;
+
+	if (r->op != PKR_IO_TMPFILE &&
+	    (r->mode_len > 64 || !(mode = pkr_service_copy_string(d, t, r->mode, r->mode_len)))) {
+		*err = r->mode_len > 64 ? EINVAL : EFAULT;
+		return -1;
+	}
+	if ((r->op == PKR_IO_OPEN || r->op == PKR_IO_POPEN || (r->op == PKR_IO_REOPEN && r->buf)) &&
+	    !(name = pkr_service_copy_string(d, t, r->buf, r->len))) {
+		free(mode);
+		*err = r->len > (1u << 20) ? ENAMETOOLONG : EFAULT;
+		return -1;
+	}
+	errno = 0;
+	switch (r->op) {
+	case PKR_IO_OPEN: fp = fopen(name, mode); break;
+	case PKR_IO_FDOPEN: fp = fdopen((int)r->arg, mode); break;
+	case PKR_IO_TMPFILE: fp = tmpfile(); break;
+	case PKR_IO_POPEN: fp = popen(name, mode); break;
+	case PKR_IO_REOPEN:
+		fp = r->std == 0 ? stdin : r->std == 1 ? stdout : r->std == 2 ? stderr : r->fp;
+		if (r->std < 0 && !program_stream(fp)) {
+			errno = EBADF;
+			fp = NULL;
+		} else {
+			fp = freopen(name, mode, fp);
+		}
+		break;
+	default: errno = ENOSYS; break;
+	}
+	if (!fp)
+		*err = errno ? errno : EIO;
+	free(name);
+	free(mode);
+	return fp ? (long)fp : -1;
+}
+
 long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 		    const struct pkr_rt_io *req, int *err)
 {
 	const struct pkr_rt_io r = *req;    /* read once: the library may change it */
 	const char *name = d ? d->pol->name : "?";
 	FILE *fp;
+	bool into;
 	long v;
 
+	if (r.op >= PKR_IO_OPEN)
+		return open_stream(d, t, &r, err);
 	switch (r.std) {
 	case 0: fp = stdin; break;
 	case 1: fp = stdout; break;
@@ -203,17 +274,19 @@ long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 		if (r.op == PKR_IO_FLUSH && !fp)
 			break;
 		if (!program_stream(fp)) {
+			*err = EBADF;
+			if (r.op == PKR_IO_STATE && r.arg == 1)
+				return -1;     /* the runtime asks whether it is still open */
 			pkr_log(PKR_LOG_ERROR, "domain %s: stream %p is neither the library's "
 				"nor one of the program's open streams: EBADF", name, (void *)fp);
-			*err = EBADF;
 			return -1;
 		}
 	}
-	if ((r.op == PKR_IO_READ || r.op == PKR_IO_WRITE) &&
-	    !buffer_ok(d, t, r.buf, r.len, r.op == PKR_IO_READ)) {
+	into = r.op == PKR_IO_READ || r.op == PKR_IO_GETS;
+	if ((into || r.op == PKR_IO_WRITE) && !buffer_ok(d, t, r.buf, r.len, into)) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: stream %s of %zu bytes at %p, which the "
-			"library may not %s: EFAULT", name, r.op == PKR_IO_READ ? "read" : "write",
-			r.len, r.buf, r.op == PKR_IO_READ ? "write" : "read");
+			"library may not %s: EFAULT", name, into ? "read" : "write",
+			r.len, r.buf, into ? "write" : "read");
 		*err = EFAULT;
 		return -1;
 	}
@@ -223,6 +296,9 @@ long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 		v = (long)fread(r.buf, 1, r.len, fp);
 		if (v == 0 && ferror(fp))
 			v = -1;
+		break;
+	case PKR_IO_GETS:
+		v = gets_to(fp, r.buf, r.len, (int)r.arg);
 		break;
 	case PKR_IO_WRITE:
 		v = (long)fwrite(r.buf, 1, r.len, fp);
@@ -238,7 +314,9 @@ long pkr_service_io(const struct pkr_domain *d, const struct pkr_thread *t,
 			v = fseeko(fp, (off_t)r.arg, (int)r.len) == 0 ? (long)ftello(fp) : -1;
 		break;
 	case PKR_IO_CLOSE:
-		v = fclose(fp) == 0 ? 0 : -1;
+		/* pclose is fclose: a stream from popen returns the
+		 * command's status. */
+		v = fclose(fp);
 		break;
 	case PKR_IO_FLUSH:
 		v = fflush(fp) == 0 ? 0 : -1;

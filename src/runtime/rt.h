@@ -130,13 +130,24 @@ enum pkr_rt_io_op {
 	PKR_IO_READ = 1,       /* fread(buf, 1, len): bytes (0 at end) */
 	PKR_IO_WRITE,          /* fwrite(buf, 1, len): bytes */
 	PKR_IO_SEEK,           /* fseeko(arg, whence len): the new offset */
-	PKR_IO_CLOSE,          /* fclose */
+	PKR_IO_CLOSE,          /* fclose (pclose): what it returns */
 	PKR_IO_FLUSH,          /* fflush (fp NULL and std -1: every stream) */
 	PKR_IO_FILENO,         /* fileno */
 	PKR_IO_STATE,          /* bit 0 feof, bit 1 ferror */
 	PKR_IO_CLEARERR,       /* clearerr */
 	PKR_IO_LOCK,           /* flockfile; arg 1: ftrylockfile; arg 2: funlockfile */
 	PKR_IO_BUFMODE,        /* setvbuf(NULL, mode arg, size len) */
+	PKR_IO_GETS,           /* up to len - 1 bytes into buf, to and with
+				* the byte arg, NUL-terminated: how many
+				* (0 at end) (fgets, getdelim) */
+	/* Streams the library opens are the program's (rt_stdio.c): these
+	 * return the program's new FILE * (fp and std unused). */
+	PKR_IO_OPEN,           /* fopen(buf (path, len bytes), mode) */
+	PKR_IO_FDOPEN,         /* fdopen(arg, mode) */
+	PKR_IO_TMPFILE,        /* tmpfile() */
+	PKR_IO_POPEN,          /* popen(buf (command, len bytes), mode) */
+	PKR_IO_REOPEN,         /* freopen(buf (path, len bytes; NULL: the
+				* same file), mode, the stream): the stream */
 };
 struct pkr_rt_io {
 	int op;
@@ -144,7 +155,9 @@ struct pkr_rt_io {
 	void *fp;
 	void *buf;
 	size_t len;
-	long arg;
+	long arg;              /* PKR_IO_STATE: 1 to ask without a diagnostic */
+	const char *mode;      /* the open operations: fopen's mode string, */
+	size_t mode_len;       /* without its NUL */
 };
 
 struct pkr_rt_config {

@@ -33,9 +33,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "rt.h"
@@ -62,20 +64,9 @@
 	X(int, putc_unlocked, (int c, FILE *fp), (c, fp), fp) \
 	X(int, fputs, (const char *s, FILE *fp), (s, fp), fp) \
 	X(int, fputs_unlocked, (const char *s, FILE *fp), (s, fp), fp) \
-	X(char *, fgets, (char *s, int n, FILE *fp), (s, n, fp), fp) \
-	X(char *, fgets_unlocked, (char *s, int n, FILE *fp), (s, n, fp), fp) \
-	X(char *, __fgets_chk, (char *s, size_t sz, int n, FILE *fp), (s, sz, n, fp), fp) \
-	X(char *, __fgets_unlocked_chk, (char *s, size_t sz, int n, FILE *fp), (s, sz, n, fp), fp) \
 	X(size_t, fwrite, (const void *p, size_t sz, size_t n, FILE *fp), (p, sz, n, fp), fp) \
 	X(size_t, fwrite_unlocked, (const void *p, size_t sz, size_t n, FILE *fp), (p, sz, n, fp), fp) \
-	X(size_t, fread, (void *p, size_t sz, size_t n, FILE *fp), (p, sz, n, fp), fp) \
-	X(size_t, fread_unlocked, (void *p, size_t sz, size_t n, FILE *fp), (p, sz, n, fp), fp) \
-	X(size_t, __fread_chk, (void *p, size_t len, size_t sz, size_t n, FILE *fp), (p, len, sz, n, fp), fp) \
-	X(size_t, __fread_unlocked_chk, (void *p, size_t len, size_t sz, size_t n, FILE *fp), (p, len, sz, n, fp), fp) \
 	X(int, ungetc, (int c, FILE *fp), (c, fp), fp) \
-	X(ssize_t, getline, (char **l, size_t *n, FILE *fp), (l, n, fp), fp) \
-	X(ssize_t, getdelim, (char **l, size_t *n, int d, FILE *fp), (l, n, d, fp), fp) \
-	X(ssize_t, __getdelim, (char **l, size_t *n, int d, FILE *fp), (l, n, d, fp), fp) \
 	X(int, fseek, (FILE *fp, long o, int w), (fp, o, w), fp) \
 	X(int, fseeko, (FILE *fp, off_t o, int w), (fp, o, w), fp) \
 	X(int, fseeko64, (FILE *fp, off64_t o, int w), (fp, o, w), fp) \
@@ -93,6 +84,20 @@
 	X(int, vfprintf, (FILE *fp, const char *f, va_list ap), (fp, f, ap), fp) \
 	X(int, __vfprintf_chk, (FILE *fp, int fl, const char *f, va_list ap), (fp, fl, f, ap), fp) \
 	X(int, __isoc99_vfscanf, (FILE *fp, const char *f, va_list ap), (fp, f, ap), fp)
+
+/* Reads that a foreign stream's owner does in one request (direct()). */
+#define RT_STDIO_READ(X) \
+	X(char *, fgets, (char *s, int n, FILE *fp), (s, n, fp), fp) \
+	X(char *, fgets_unlocked, (char *s, int n, FILE *fp), (s, n, fp), fp) \
+	X(char *, __fgets_chk, (char *s, size_t sz, int n, FILE *fp), (s, sz, n, fp), fp) \
+	X(char *, __fgets_unlocked_chk, (char *s, size_t sz, int n, FILE *fp), (s, sz, n, fp), fp) \
+	X(size_t, fread, (void *p, size_t sz, size_t n, FILE *fp), (p, sz, n, fp), fp) \
+	X(size_t, fread_unlocked, (void *p, size_t sz, size_t n, FILE *fp), (p, sz, n, fp), fp) \
+	X(size_t, __fread_chk, (void *p, size_t len, size_t sz, size_t n, FILE *fp), (p, len, sz, n, fp), fp) \
+	X(size_t, __fread_unlocked_chk, (void *p, size_t len, size_t sz, size_t n, FILE *fp), (p, len, sz, n, fp), fp) \
+	X(ssize_t, getline, (char **l, size_t *n, FILE *fp), (l, n, fp), fp) \
+	X(ssize_t, getdelim, (char **l, size_t *n, int d, FILE *fp), (l, n, d, fp), fp) \
+	X(ssize_t, __getdelim, (char **l, size_t *n, int d, FILE *fp), (l, n, d, fp), fp)
 
 /* Functions the stream's owner answers, and the namespace's own for its
  * own streams. */
@@ -119,6 +124,7 @@
  * others (_IO_getc, __underflow, the __isoc99_ names) not at all. */
 #define PROTO_FWD(ret, name, params, args, f) ret name params;
 RT_STDIO_FWD(PROTO_FWD)
+RT_STDIO_READ(PROTO_FWD)
 int __fprintf_chk(FILE *fp, int fl, const char *f, ...);
 int __printf_chk(int fl, const char *f, ...);
 int __vprintf_chk(int fl, const char *f, va_list ap);
@@ -128,8 +134,15 @@ int __isoc99_scanf(const char *f, ...);
 #define DECLARE_FWD(ret, name, params, args, f) static ret (*real_##name) params;
 #define DECLARE_OWN(ret, name, params) static ret (*real_##name) params;
 RT_STDIO_FWD(DECLARE_FWD)
+RT_STDIO_READ(DECLARE_FWD)
 RT_STDIO_OWN(DECLARE_OWN)
 static FILE *(*real_fopencookie)(void *, const char *, cookie_io_functions_t);
+static FILE *(*real_fopen)(const char *, const char *);
+static FILE *(*real_fdopen)(int, const char *);
+static FILE *(*real_tmpfile)(void);
+static FILE *(*real_popen)(const char *, const char *);
+static FILE *(*real_freopen)(const char *, const char *, FILE *);
+static int (*real_pclose)(FILE *);
 
 static FILE *ns_std[3];                /* the namespace's _IO_2_1_std{in,out,err}_ */
 static FILE **ns_list_all;             /* its _IO_list_all */
@@ -141,8 +154,15 @@ void pkr_rt_stdio_init(void)
 #define RESOLVE_FWD(ret, name, params, args, f) { #name, (void **)&real_##name },
 #define RESOLVE_OWN(ret, name, params) { #name, (void **)&real_##name },
 		RT_STDIO_FWD(RESOLVE_FWD)
+		RT_STDIO_READ(RESOLVE_FWD)
 		RT_STDIO_OWN(RESOLVE_OWN)
 		{ "fopencookie", (void **)&real_fopencookie },
+		{ "fopen", (void **)&real_fopen },
+		{ "fdopen", (void **)&real_fdopen },
+		{ "tmpfile", (void **)&real_tmpfile },
+		{ "popen", (void **)&real_popen },
+		{ "freopen", (void **)&real_freopen },
+		{ "pclose", (void **)&real_pclose },
 		{ "_IO_2_1_stdin_", (void **)&ns_std[0] },
 		{ "_IO_2_1_stdout_", (void **)&ns_std[1] },
 		{ "_IO_2_1_stderr_", (void **)&ns_std[2] },
@@ -156,13 +176,14 @@ void pkr_rt_stdio_init(void)
 
 /* ---- proxies ------------------------------------------------------------ */
 
-#define NPROXY 64
+#define NPROXY 128
 
 struct proxy {
 	_Atomic int state;             /* 0 free, 1 being made, 2 live */
 	int std;                       /* 0..2, or -1 */
 	FILE *foreign;                 /* the program's stream (std -1) */
 	FILE *px;                      /* the namespace's stand-in */
+	bool closed;                   /* the program's stream is closed already */
 };
 static struct proxy proxies[NPROXY];
 
@@ -170,7 +191,7 @@ static struct proxy proxies[NPROXY];
 
 static long io(const struct proxy *p, int op, void *buf, size_t len, long arg)
 {
-	struct pkr_rt_io r = { op, p ? p->std : -1, p ? p->foreign : NULL, buf, len, arg };
+	struct pkr_rt_io r = { op, p ? p->std : -1, p ? p->foreign : NULL, buf, len, arg, NULL, 0 };
 
 	if (!pkr_rt_service || r.std == DEAD) {
 		errno = EBADF;
@@ -203,7 +224,7 @@ static int px_seek(void *c, off64_t *pos, int whence)
 static int px_close(void *c)
 {
 	struct proxy *p = c;
-	long r = io(p, PKR_IO_CLOSE, NULL, 0, 0);
+	long r = p->closed ? 0 : io(p, PKR_IO_CLOSE, NULL, 0, 0);
 
 	atomic_store(&p->state, 0);
 	return r < 0 ? EOF : 0;
@@ -246,19 +267,52 @@ static struct proxy *find(int std, FILE *fp)
 	return NULL;
 }
 
+/* A free slot, now being made (state 1), or NULL. */
+static struct proxy *claim(void)
+{
+	for (size_t i = 0; i < NPROXY; i++) {
+		struct proxy *p = &proxies[i];
+		int expect = 0;
+		if (atomic_compare_exchange_strong(&p->state, &expect, 1))
+			return p;
+	}
+	return NULL;
+}
+
+/* Frees the proxies of streams the program has closed since (a stream
+ * the library opened and handed to the program, which closed it): their
+ * slots would otherwise be lost.  Called when no slot is free. */
+static void collect(void)
+{
+	for (size_t i = 0; i < NPROXY; i++) {
+		struct proxy *p = &proxies[i];
+		struct pkr_rt_io r = { PKR_IO_STATE, -1, NULL, NULL, 0, 1, NULL, 0 };
+		if (atomic_load(&p->state) != 2 || p->std != -1)
+			continue;
+		r.fp = p->foreign;
+		if (pkr_rt_service(PKR_RT_IO, (long)&r, 0) >= 0)
+			continue;
+		p->closed = true;
+		real_fclose(p->px);    /* px_close frees the slot */
+	}
+}
+
 /* A slot, made live with a new proxy for (std, fp); NULL when none is
  * free or fopencookie fails. */
 static struct proxy *make(int std, FILE *fp)
 {
 	static const cookie_io_functions_t fns = { px_read, px_write, px_seek, px_close };
 
-	for (size_t i = 0; i < NPROXY; i++) {
-		struct proxy *p = &proxies[i];
-		int expect = 0;
-		if (!atomic_compare_exchange_strong(&p->state, &expect, 1))
+	for (int pass = 0; pass < 2; pass++) {
+		struct proxy *p = claim();
+		if (!p) {
+			if (pass == 0 && pkr_rt_service)
+				collect();
 			continue;
+		}
 		p->std = std;
 		p->foreign = std == -1 ? fp : NULL;
+		p->closed = false;
 		p->px = real_fopencookie ? real_fopencookie(p, "r+", fns) : NULL;
 		if (!p->px) {
 			atomic_store(&p->state, 0);
@@ -277,13 +331,13 @@ static struct proxy *make(int std, FILE *fp)
  * with EBADF, as the namespace's stdio must not touch the pointer. */
 static struct proxy *proxy_for(int std, FILE *fp)
 {
-	static struct proxy none = { 2, DEAD, NULL, NULL };
+	static struct proxy none = { 2, DEAD, NULL, NULL, false };
 	struct proxy *p = find(std, fp);
 
 	if (p)
 		return p;
 	if (std == -1) {
-		struct proxy probe = { 2, -1, fp, NULL };
+		struct proxy probe = { 2, -1, fp, NULL, false };
 		if (io(&probe, PKR_IO_STATE, NULL, 0, 0) < 0)
 			std = DEAD;
 	}
@@ -331,6 +385,103 @@ static struct proxy *foreign(FILE *fp)
 #define DEFINE_FWD(ret, name, params, args, f) \
 	RT_EXPORT ret name params { f = xl(f); return real_##name args; }
 RT_STDIO_FWD(DEFINE_FWD)
+
+/* Reads of a foreign stream in one request each: the stand-in is
+ * unbuffered, so the namespace's stdio would read it a byte per request
+ * (about 130 ns each).  Only while the stand-in holds no byte of its own
+ * (one pushed back by ungetc or scanf): else its path keeps the order. */
+#define IN_BACKUP 0x0100               /* libio's _IO_IN_BACKUP */
+
+static struct proxy *direct(FILE *fp)
+{
+	struct proxy *p = foreign(fp);
+
+	if (!p || !p->px || p->std == DEAD || p->px->_IO_read_ptr < p->px->_IO_read_end ||
+	    (p->px->_flags & IN_BACKUP))
+		return NULL;
+	return p;
+}
+
+static size_t read_direct(struct proxy *p, void *buf, size_t sz, size_t n)
+{
+	long r;
+
+	if (sz == 0 || n == 0)
+		return 0;
+	r = io(p, PKR_IO_READ, buf, sz * n, 0);
+	return r <= 0 ? 0 : (size_t)r / sz;
+}
+
+#define READ_FN(name, params, chk, call) \
+	RT_EXPORT size_t name params \
+	{ \
+		struct proxy *q = chk ? direct(fp) : NULL; \
+		if (q && (!n || sz <= SIZE_MAX / n)) \
+			return read_direct(q, p, sz, n); \
+		return real_##name call; \
+	}
+READ_FN(fread, (void *p, size_t sz, size_t n, FILE *fp), 1, (p, sz, n, xl(fp)))
+READ_FN(fread_unlocked, (void *p, size_t sz, size_t n, FILE *fp), 1, (p, sz, n, xl(fp)))
+READ_FN(__fread_chk, (void *p, size_t len, size_t sz, size_t n, FILE *fp),
+	(!n || sz <= len / n), (p, len, sz, n, xl(fp)))
+READ_FN(__fread_unlocked_chk, (void *p, size_t len, size_t sz, size_t n, FILE *fp),
+	(!n || sz <= len / n), (p, len, sz, n, xl(fp)))
+
+#define GETS_FN(name, params, chk, call) \
+	RT_EXPORT char *name params \
+	{ \
+		struct proxy *q = n > 1 && chk ? direct(fp) : NULL; \
+		if (q) \
+			return io(q, PKR_IO_GETS, s, (size_t)n, '\n') > 0 ? s : NULL; \
+		return real_##name call; \
+	}
+GETS_FN(fgets, (char *s, int n, FILE *fp), 1, (s, n, xl(fp)))
+GETS_FN(fgets_unlocked, (char *s, int n, FILE *fp), 1, (s, n, xl(fp)))
+GETS_FN(__fgets_chk, (char *s, size_t sz, int n, FILE *fp), (size_t)n <= sz, (s, sz, n, xl(fp)))
+GETS_FN(__fgets_unlocked_chk, (char *s, size_t sz, int n, FILE *fp), (size_t)n <= sz,
+	(s, sz, n, xl(fp)))
+
+/* getdelim in pieces of the library's buffer, grown with the namespace's
+ * realloc (the domain's heap) as glibc's does. */
+static ssize_t getdelim_direct(struct proxy *p, char **l, size_t *n, int d)
+{
+	size_t pos = 0;
+
+	if (!l || !n) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (;;) {
+		long r;
+		if (!*l || *n < pos + 2) {
+			size_t cap = *n < 120 ? 120 : *n * 2;
+			char *b = realloc(*l, cap);
+			if (!b) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*l = b;
+			*n = cap;
+		}
+		r = io(p, PKR_IO_GETS, *l + pos, *n - pos, d);
+		if (r < 0)
+			return -1;
+		pos += (size_t)r;
+		/* Done at the delimiter, or at the end (less than the room). */
+		if (r == 0 || (*l)[pos - 1] == (char)d || (size_t)r + 1 < *n - (pos - (size_t)r))
+			break;
+	}
+	return pos ? (ssize_t)pos : -1;
+}
+
+RT_EXPORT ssize_t getdelim(char **l, size_t *n, int d, FILE *fp)
+{
+	struct proxy *p = direct(fp);
+
+	return p ? getdelim_direct(p, l, n, d) : real_getdelim(l, n, d, xl(fp));
+}
+RT_EXPORT ssize_t __getdelim(char **l, size_t *n, int d, FILE *fp) { return getdelim(l, n, d, fp); }
+RT_EXPORT ssize_t getline(char **l, size_t *n, FILE *fp) { return getdelim(l, n, '\n', fp); }
 
 RT_EXPORT int fclose(FILE *fp)
 {
@@ -475,3 +626,73 @@ RT_EXPORT int putchar(int c) { return fputc(c, stdout); }
 RT_EXPORT int putchar_unlocked(int c) { return fputc_unlocked(c, stdout); }
 RT_EXPORT int getchar(void) { return fgetc(stdin); }
 RT_EXPORT int getchar_unlocked(void) { return fgetc_unlocked(stdin); }
+
+/* ---- streams the library opens ------------------------------------------ */
+
+/* A stream the library opens is made by the program's C library: a
+ * library may hand it to the program (a FILE * returned, or stored in a
+ * struct), and the program's C library refuses, and aborts on, a stream
+ * of the namespace's.  The library then uses it like any other program
+ * stream, through a proxy.  Before the shim's service is there (the
+ * namespace's constructors), and for the namespace's own streams
+ * (fmemopen, open_memstream, fopencookie: their data and functions are
+ * the library's), the namespace's functions. */
+static FILE *opened(int op, const char *name, long arg, const char *mode, int std, FILE *fp)
+{
+	struct pkr_rt_io r = { op, std, fp, (void *)name, name ? strlen(name) : 0, arg,
+			       mode, mode ? strlen(mode) : 0 };
+	long v = pkr_rt_service(PKR_RT_IO, (long)&r, 0);
+
+	return v == -1 ? NULL : (FILE *)v;
+}
+
+RT_EXPORT FILE *fopen(const char *path, const char *mode)
+{
+	return pkr_rt_service ? opened(PKR_IO_OPEN, path, 0, mode, -1, NULL) : real_fopen(path, mode);
+}
+RT_EXPORT FILE *fopen64(const char *path, const char *mode) { return fopen(path, mode); }
+
+RT_EXPORT FILE *fdopen(int fd, const char *mode)
+{
+	return pkr_rt_service ? opened(PKR_IO_FDOPEN, NULL, fd, mode, -1, NULL) : real_fdopen(fd, mode);
+}
+
+RT_EXPORT FILE *tmpfile(void)
+{
+	return pkr_rt_service ? opened(PKR_IO_TMPFILE, NULL, 0, NULL, -1, NULL) : real_tmpfile();
+}
+RT_EXPORT FILE *tmpfile64(void) { return tmpfile(); }
+
+RT_EXPORT FILE *popen(const char *cmd, const char *mode)
+{
+	return pkr_rt_service ? opened(PKR_IO_POPEN, cmd, 0, mode, -1, NULL) : real_popen(cmd, mode);
+}
+
+/* pclose is fclose that returns the command's status, which the
+ * program's C library gives: the proxy is closed without a second
+ * close of the program's stream. */
+RT_EXPORT int pclose(FILE *fp)
+{
+	struct proxy *p = foreign(fp);
+	long r;
+
+	if (!p)
+		return real_pclose(fp);
+	r = io(p, PKR_IO_CLOSE, NULL, 0, 0);
+	p->closed = true;
+	real_fclose(p->px);
+	return (int)r;
+}
+
+RT_EXPORT FILE *freopen(const char *path, const char *mode, FILE *fp)
+{
+	int std = classify(fp);
+
+	if (std == -2 || !pkr_rt_service)
+		return real_freopen(path, mode, fp);
+	return opened(PKR_IO_REOPEN, path, 0, mode, std, fp) ? fp : NULL;
+}
+RT_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *fp)
+{
+	return freopen(path, mode, fp);
+}

@@ -7,11 +7,19 @@
 #    land in the program's streams in program order: stdout (a file, so
 #    fully buffered) and stderr byte-identical to the plain run;
 #  - read: the library reads a stream the program opened and already read
-#    from (fgets, getline, fscanf, fgetc), and the program reads on where
-#    the library stopped: byte-identical output;
+#    from (fgets, getline of a line longer than getline's first buffer,
+#    fscanf, fgetc, ungetc then fgets), and the program reads on where the
+#    library stopped: byte-identical output;
 #  - probe: fseek, write, fflush, rewind, fread to the end, fileno, ftell,
 #    feof, ferror, clearerr on the program's stream: identical report and
 #    identical file contents;
+#  - open: the library opens a file (fopen, then fdopen) and hands the
+#    stream to the program; they write it in turn and the program closes
+#    it, 300 times (more streams than the runtime has stand-ins): the
+#    file is byte-identical to the plain run;
+#  - tmp: tmpfile and freopen by the library, streams the program reads,
+#    writes and closes; popen and pclose (the command's status) in the
+#    library: identical output;
 #  - bad: fputs to a pointer that is no stream returns EOF with a
 #    diagnostic naming the domain; the program's memory is unchanged and
 #    the process goes on;
@@ -24,7 +32,8 @@ need_built "$ioprog"
 need_shim
 policies=$top_srcdir/tests/data/libc
 
-printf 'first line\nsecond line\nthird line, longer than the others\n42 and the rest\nprogram line 4\nprogram line 5\n' >"$tmp/in"
+long=$(printf '%0400d' 7)
+printf 'first line\nsecond line\nthird line, longer than the others %s\n42 and the rest\nprogram line 4\nprogram line 5\nprogram line 6\n' "$long" >"$tmp/in"
 
 # expect CASE [FILE]: the plain run's stdout, stderr and file
 expect() {
@@ -67,6 +76,12 @@ for mode in write read none; do
 	check $mode pkrio_probe probe "$tmp/shim.txt"
 	cmp -s "$tmp/want.txt" "$tmp/shim.txt" ||
 		fail "$mode mode: the file the library and the program wrote differs from the plain run"
+
+	say "$mode mode: the library opens streams and hands them to the program"
+	expect open "$tmp/opened" 300
+	check $mode pkrio_open open "$tmp/opened" 300
+	expect tmp "$tmp/reopened"
+	check $mode pkrio_tmpfile tmp "$tmp/reopened"
 
 	say "$mode mode: a pointer that is no stream"
 	extra_env=PKREWIND_STATS=1 shim "$policies/io-$mode.policy" "$ioprog" bad >"$tmp/out" 2>"$tmp/err"
