@@ -34,6 +34,7 @@ src_libpkrewind_la_SOURCES = \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h src/jump.c src/jump.h \
+	src/envsync.c src/envsync.h \
 	src/crossheap.c src/crossheap.h \
 	src/shared.c src/shared.h \
 	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service_heap.c src/service.h \

@@ -26,6 +26,7 @@
 
 #include "crossheap.h"
 #include "domains.h"
+#include "envsync.h"
 #include "service.h"
 #include "elf.h"
 #include "fault.h"
@@ -299,6 +300,7 @@ static void refresh(struct objs *op)
 				fail_closed("cannot share the library's data objects with the "
 					    "program");
 			}
+		pkr_envsync_all();
 	}
 	free(o.v);
 	refreshing = 0;

@@ -8,7 +8,7 @@
  * back copied into the domain heap (every mode can read it there); each
  * distinct value of a name is kept, so a pointer getenv returned stays
  * valid as the C library's would.  The namespace's `environ` variable
- * itself is still the copy from load time.
+ * itself is pointed at a copy of the program's by the shim (envsync.c).
  *
  * Not async-signal-safe.  Runs with the domain's rights.
  */
