@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "domains.h"
+#include "envsync.h"
 #include "fault.h"
 #include "log.h"
 #include "pkey.h"
@@ -465,6 +466,9 @@ static void rewind_call(int sig, siginfo_t *si, ucontext_t *uc, struct pkr_threa
 	}
 	if (d->pol->on_fault == PKR_ON_FAULT_RESET) {
 		pkr_reset_restore(d);
+		/* That put the namespace's environ back to its value after
+		 * loading. */
+		pkr_envsync_after_reset(d);
 		__atomic_fetch_add(&d->resets, 1, __ATOMIC_RELAXED);
 	} else {
 		/* The rewound call's part of the domain stack: from the

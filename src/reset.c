@@ -17,7 +17,6 @@
 #include "log.h"
 #include "maps.h"
 #include "pkey.h"
-#include "envsync.h"
 #include "reset.h"
 #include "runtime/rt.h"
 
@@ -124,8 +123,6 @@ void pkr_reset_restore(struct pkr_domain *d)
 	 * dropped: a new epoch, never one used before. */
 	if (d->rt->tls_epoch)
 		*d->rt->tls_epoch = d->resets + 1;
-	/* The namespace's environ was put back to its value after loading. */
-	pkr_envsync_after_reset(d);
 }
 
 void pkr_reset_unlock_heap(struct pkr_domain *d, uintptr_t lo, uintptr_t hi)
