@@ -213,6 +213,13 @@ static bool report_check(const char *label, struct pkr_policy *p, struct pkr_dia
 	} else if (!quiet) {
 		printf("%s: ok (%zu domain%s)\n", label, p->ndomains,
 		       p->ndomains == 1 ? "" : "s");
+		for (size_t i = 0; i < p->ndomains; i++)
+			if (p->domains[i].shipped)
+				printf("%s: domain %s: the function and struct lines of %s "
+				       "(%zu and %zu), trusted-memory %s\n", label,
+				       p->domains[i].name, p->domains[i].shipped,
+				       p->domains[i].nfunctions, p->domains[i].nstructs,
+				       pkr_trust_name(p->domains[i].trust));
 		fflush(stdout);
 	}
 	pkr_policy_free(p);

@@ -612,7 +612,9 @@ int pkr_cli_learn(int argc, char **argv)
 		char **av = xmalloc(((size_t)(argc - optind) + 5) * sizeof *av);
 		int n = 0;
 
-		if (setenv("PKREWIND_LEARN", rec, 1) != 0)
+		/* The base as written: annotations the shipped policies
+		 * would lend a bare domain are what is to be learned. */
+		if (setenv("PKREWIND_LEARN", rec, 1) != 0 || setenv("PKREWIND_POLICIES", "", 1) != 0)
 			_exit(127);
 		av[n++] = argv[0];
 		av[n++] = (char *)"-p";

@@ -243,6 +243,8 @@ static struct pkr_policy *build_model(struct parser *ps, const char *file)
 	p->ndomains = ps->ndoms;
 	p->file = file;
 	p->arena = ps->arena;
+	p->shipped = NULL;
+	p->nshipped = 0;
 	return p;
 }
 
@@ -338,8 +340,25 @@ struct pkr_policy *pkr_policy_parse_after(const char *file, const char *buf, siz
 
 void pkr_policy_free(struct pkr_policy *p)
 {
-	if (p)
-		pkr_arena_destroy(p->arena);
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nshipped; i++)
+		pkr_policy_free(p->shipped[i]);
+	free(p->shipped);
+	pkr_arena_destroy(p->arena);
+}
+
+void pkr_policy_take_shipped(struct pkr_domain_policy *d, const struct pkr_domain_policy *from)
+{
+	d->functions = from->functions;
+	d->nfunctions = from->nfunctions;
+	d->structs = from->structs;
+	d->nstructs = from->nstructs;
+	if (!d->trust_given)
+		d->trust = from->trust;
+	if (!d->fault_return.set)
+		d->fault_return = from->fault_return;
+	d->shipped = from->file;
 }
 
 /* ==== lookups ========================================================== */

@@ -198,6 +198,9 @@ struct pkr_domain_policy {
 						  * may be an included one) */
 	size_t nlibraries;
 	enum pkr_trust trust;
+	bool trust_given;           /* a trusted-memory line */
+	const char *shipped;        /* the shipped policy its annotations come
+				     * from (pkr_policy_take_shipped), or NULL */
 	enum pkr_on_fault on_fault;
 	unsigned long max_faults;   /* 0: unlimited */
 	enum pkr_no_keys if_no_keys;
@@ -216,6 +219,9 @@ struct pkr_policy {
 	size_t ndomains;
 	const char *file;           /* the top-level file name */
 	void *arena;                /* private */
+	struct pkr_policy **shipped;   /* shipped policies domains took their
+					* annotations from (freed with this) */
+	size_t nshipped;
 };
 
 /* ---- parsing -------------------------------------------------------- */
@@ -253,6 +259,13 @@ struct pkr_policy *pkr_policy_parse_after(const char *file, const char *buf, siz
 					  struct pkr_diags *diags);
 
 void pkr_policy_free(struct pkr_policy *p);
+
+/* A domain without `function` and `struct` lines of its own takes those
+ * of `from`, the domain of a shipped policy for its libraries
+ * (policyfile.c finds it), and its trusted-memory mode and domain
+ * fault-return where it gives none; d->shipped names from's file.  The
+ * lines stay from's: `from` must live as long as d. */
+void pkr_policy_take_shipped(struct pkr_domain_policy *d, const struct pkr_domain_policy *from);
 
 /* Lookups on a parsed model.  A name is "NAME", "NAME@VERSION" or
  * "NAME@@VERSION" (the policy stores the last as "NAME@VERSION").

@@ -386,8 +386,10 @@ static void parse_trusted_memory(struct parser *ps, struct linectx *lc)
 	int v = parse_enum(ps, lc, "trusted-memory mode", trust_names, COUNT(trust_names),
 			   "read, write or none");
 
-	if (v >= 0)
+	if (v >= 0) {
 		ps->cur->d.trust = (enum pkr_trust)v;
+		ps->cur->d.trust_given = true;
+	}
 }
 
 static void parse_on_fault(struct parser *ps, struct linectx *lc)

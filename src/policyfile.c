@@ -16,11 +16,15 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "libmatch.h"
 #include "policy.h"
 #include "policyfile.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
+#endif
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/share/pkrewind"
 #endif
 
 /* Read a whole file, at most PKR_MAX_FILE_SIZE bytes (EFBIG past it);
@@ -145,9 +149,98 @@ static struct pkr_policy *load(const char *path, const char *const *after, size_
 	return p;
 }
 
+/* ---- annotations from the shipped policies ----------------------------- */
+
+const char *pkr_policy_shipped_dir(void)
+{
+	const char *e = getenv("PKREWIND_POLICIES");
+
+	return e ? e : PKGDATADIR "/policies";
+}
+
+/* The domain of shipped policy `s` that has a library spec for `spec`
+ * (compared by its last path component: a soname, a file name or a
+ * glob), or NULL. */
+static const struct pkr_domain_policy *shipped_for(const struct pkr_policy *s, const char *spec)
+{
+	const char *base = strrchr(spec, '/') ? strrchr(spec, '/') + 1 : spec;
+
+	for (size_t i = 0; i < s->ndomains; i++)
+		for (size_t j = 0; j < s->domains[i].nlibraries; j++)
+			if (pkr_policy_library_matches(s->domains[i].libraries[j], base, base))
+				return &s->domains[i];
+	return NULL;
+}
+
+/* Each domain of p with no `function` and no `struct` line of its own,
+ * whose libraries are all in one domain of a shipped policy, takes that
+ * domain's annotations (pkr_policy_take_shipped).  The shipped policies
+ * are read only when some domain could use them; one that does not parse
+ * is an error like any policy's (fail closed).  Returns p, or NULL after
+ * freeing it. */
+static struct pkr_policy *with_shipped(struct pkr_policy *p, struct pkr_diags *diags)
+{
+	const char *dir = pkr_policy_shipped_dir();
+	char **paths = NULL;
+	size_t n = 0;
+	bool need = false;
+	int err;
+
+	for (size_t i = 0; p && i < p->ndomains; i++)
+		need |= p->domains[i].nfunctions == 0 && p->domains[i].nstructs == 0;
+	if (!need || !*dir)
+		return p;
+	err = pkr_policy_dropins(dir, &paths, &n);
+	if (err) {
+		if (diags)
+			pkr_diags_add(diags, PKR_DIAG_ERROR, dir, 0, 0,
+				      "cannot read the shipped policies: %s", strerror(err));
+		pkr_policy_free(p);
+		return NULL;
+	}
+	p->shipped = n ? calloc(n, sizeof *p->shipped) : NULL;
+	if (n && !p->shipped) {
+		pkr_policy_dropins_free(paths, n);
+		pkr_policy_free(p);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		p->shipped[p->nshipped] = load(paths[i], NULL, 0, false, diags);
+		if (!p->shipped[p->nshipped]) {
+			pkr_policy_dropins_free(paths, n);
+			pkr_policy_free(p);
+			return NULL;
+		}
+		p->nshipped++;
+	}
+	pkr_policy_dropins_free(paths, n);
+	for (size_t i = 0; i < p->ndomains; i++) {
+		/* The policy's own domains, filled in here: the parser's
+		 * result is const to everyone else. */
+		struct pkr_domain_policy *d = (struct pkr_domain_policy *)&p->domains[i];
+		const struct pkr_domain_policy *from = NULL;
+
+		if (d->nfunctions || d->nstructs || !d->nlibraries)
+			continue;
+		for (size_t j = 0; j < d->nlibraries; j++) {
+			const struct pkr_domain_policy *f = NULL;
+			for (size_t k = 0; k < p->nshipped && !f; k++)
+				f = shipped_for(p->shipped[k], d->libraries[j]);
+			if (!f || (from && f != from)) {
+				from = NULL;
+				break;
+			}
+			from = f;
+		}
+		if (from)
+			pkr_policy_take_shipped(d, from);
+	}
+	return p;
+}
+
 struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags)
 {
-	return load(path, NULL, 0, false, diags);
+	return with_shipped(load(path, NULL, 0, false, diags), diags);
 }
 
 /* A drop-in's name: NAME.policy, NAME not empty and not starting with a
@@ -224,7 +317,7 @@ struct pkr_policy *pkr_policy_load_dropins(const char *path, const char *dir,
 	/* Without drop-ins the file must exist, as with pkr_policy_load. */
 	p = load(path, (const char *const *)paths, n, n > 0, diags);
 	pkr_policy_dropins_free(paths, n);
-	return p;
+	return with_shipped(p, diags);
 }
 
 const char *pkr_policy_dropin_dir(void)

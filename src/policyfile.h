@@ -21,7 +21,8 @@ int pkr_read_file(const char *path, char **bufp, size_t *lenp);
 
 /* Read `path` from disk and parse it; includes are read from disk too
  * (relative to the including file), and a file is identified by its real
- * path.  An empty path is an error. */
+ * path.  An empty path is an error.  Domains without annotations then
+ * take the shipped policies' (pkr_policy_shipped_dir). */
 struct pkr_policy *pkr_policy_load(const char *path, struct pkr_diags *diags);
 
 /* The drop-ins of `dir`: the paths "dir/NAME.policy" of its entries
@@ -38,6 +39,13 @@ void pkr_policy_dropins_free(char **paths, size_t n);
  * empty.  A directory that cannot be read is an error (fail closed). */
 struct pkr_policy *pkr_policy_load_dropins(const char *path, const char *dir,
 					   struct pkr_diags *diags);
+
+/* Where the shipped policies are, whose annotations a domain without
+ * `function` and `struct` lines takes (pkr_policy_load and
+ * pkr_policy_load_dropins do this; pkr_policy_take_shipped): the
+ * environment's PKREWIND_POLICIES (empty: none), else
+ * PKGDATADIR/policies. */
+const char *pkr_policy_shipped_dir(void);
 
 /* The system policy's drop-in directory: SYSCONFDIR/pkrewind/policy.d. */
 const char *pkr_policy_dropin_dir(void);

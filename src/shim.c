@@ -402,6 +402,12 @@ __attribute__((constructor(101))) static void pkr_shim_init(int argc, char **arg
 		fail_closed(msg);
 	}
 	pkr_log(PKR_LOG_DEBUG, "policy %s: %zu domains", path, p->ndomains);
+	for (size_t i = 0; i < p->ndomains; i++)
+		if (p->domains[i].shipped)
+			pkr_log(PKR_LOG_INFO, "domain %s: no function or struct lines of its own: "
+				"those of the shipped policy %s (trusted-memory %s)",
+				p->domains[i].name, p->domains[i].shipped,
+				pkr_trust_name(p->domains[i].trust));
 	if (pkr_learn_on) {
 		/* Learn mode watches read-mode writes: every domain in read
 		 * mode (learn.h); the model is copied, not changed. */

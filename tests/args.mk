@@ -23,7 +23,8 @@ ARGS_TESTS = \
 	tests/args/shipped.sh \
 	tests/args/learn.sh \
 	tests/args/lend.sh \
-	tests/args/sodium.sh
+	tests/args/sodium.sh \
+	tests/args/bare.sh
 
 # Needs no keys: in TESTS directly.
 TESTS += tests/args/dwarf.sh

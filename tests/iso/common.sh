@@ -84,6 +84,12 @@ need_shim() {
 # timeout nor env loads the shim.  timeout re-raises a signal that killed
 # CMD, so $st is 128 + signal as for a direct run.
 extra_env=
+# A domain without annotations takes those of the shipped policies in
+# PKREWIND_POLICIES (pkrewind.policy(5)); tests name them when they want
+# them (extra_env), never the installed ones by accident.
+PKREWIND_POLICIES=
+export PKREWIND_POLICIES
+
 plain() {
 	st=0
 	# shellcheck disable=SC2086
