@@ -45,13 +45,12 @@ static void *stub_for(const struct pkr_domain *d, uintptr_t v, const struct pkr_
 	return s;
 }
 
-/* Point every reference of the namespace's objects to `name` (GOT slots,
- * absolute pointers in data) at `one` instead of the namespace's copy at
- * `ns` (size bytes).  Returns how many, or -1. */
-static long redirect(const struct pkr_domain *d, const char *name, uintptr_t ns, size_t size,
+/* Point every reference of the objects from l on (a namespace's chain) to
+ * `name` (GOT slots, absolute pointers in data) that is bound to the copy
+ * at `ns` (size bytes) at `one` instead.  Returns how many, or -1. */
+static long redirect(struct link_map *l, const char *name, uintptr_t ns, size_t size,
 		     uintptr_t one, const struct pkr_map *m, long n)
 {
-	struct link_map *l = pkr_domain_first_object(d);
 	long count = 0;
 
 	if (!l)
@@ -83,6 +82,46 @@ static long redirect(const struct pkr_domain *d, const char *name, uintptr_t ns,
 	return count;
 }
 
+/* The main namespace's chain of objects, the executable first. */
+static struct link_map *main_chain(void)
+{
+	static struct link_map *main_map;
+
+	if (!main_map) {
+		main_map = pkr_real.dlopen(NULL, RTLD_NOW);
+		if (main_map)
+			pkr_real.dlclose(main_map);   /* it stays: the program */
+	}
+	return main_map;
+}
+
+/* Is a lies in the executable (a copy relocation put the variable
+ * there: its address is fixed by the program's code)? */
+static bool in_executable(uintptr_t a)
+{
+	struct link_map *l = main_chain();
+	uintptr_t lo, hi;
+
+	return l && pkr_elf_object_range(l, &lo, &hi) == 0 && a >= lo && a < hi;
+}
+
+/* Does the namespace copy at ns (size bytes) hold a pointer to code of
+ * the namespace (a function-pointer variable: the program must reach
+ * such a function through its trampoline, so the one copy is its)? */
+static bool holds_code(const struct pkr_domain *d, uintptr_t ns, size_t size,
+		       const struct pkr_map *m, long n)
+{
+	for (size_t off = 0; off + sizeof(uintptr_t) <= size && ns % sizeof(uintptr_t) == 0;
+	     off += sizeof(uintptr_t)) {
+		uintptr_t v;
+		bool missing = false;
+		memcpy(&v, (const void *)(ns + off), sizeof v);
+		if (stub_for(d, v, m, n, &missing) || missing)
+			return true;
+	}
+	return false;
+}
+
 /* Make data object x of d one copy.  0, or -1 (said why). */
 static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map *m, long n)
 {
@@ -100,6 +139,24 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 			dn, x->name);
 		return -1;
 	}
+	size = sym->st_size;
+	if (!in_executable(one) && !holds_code(d, ns, size, m, n)) {
+		/* Only GOT slots and pointers reach it on the program's side,
+		 * so the one copy can be the namespace's: the library writes
+		 * it in every mode, the program (every right) reads and
+		 * writes it there. */
+		refs = redirect(main_chain(), x->name, one, size, ns, m, n);
+		if (refs < 0) {
+			pkr_log(PKR_LOG_ERROR, "domain %s: cannot point the program's references "
+				"to data object '%s' at the library's copy", dn, x->name);
+			return -1;
+		}
+		pkr_log(PKR_LOG_INFO, "domain %s: data object '%s' (%zu bytes) is shared: one "
+			"copy, the library's at %p; %ld reference%s of the program point there",
+			dn, x->name, size, (void *)ns, refs, refs == 1 ? "" : "s");
+		x->shared = true;
+		return 0;
+	}
 	if (d->pol->trust == PKR_TRUST_NONE) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: the program uses data object '%s' of the "
 			"library, which in trusted-memory none could not read the one copy "
@@ -112,7 +169,6 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 			"cannot be made the one copy", dn, x->name);
 		return -1;
 	}
-	size = sym->st_size;
 	/* The value the namespace's constructors left, function pointers into
 	 * the namespace made trampolines: built in a buffer, then written
 	 * (a copy of read-only data lies in RELRO: made writable meanwhile). */
@@ -149,7 +205,7 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 		}
 		free(buf);
 	}
-	refs = redirect(d, x->name, ns, size, one, m, n);
+	refs = redirect(pkr_domain_first_object(d), x->name, ns, size, one, m, n);
 	if (refs < 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot point the library's references to "
 			"data object '%s' at the program's copy", dn, x->name);

@@ -10,12 +10,20 @@
  * free(), which the program then handed the domain's memory.
  *
  * Invariants:
- *  - The one copy is the program's: the executable's copy, or the main
- *    namespace copy of the library (which never runs).  It is program
- *    memory: the library reads it in read mode and writes it only in
- *    write mode; none mode cannot use it, so a none-mode domain whose
- *    data the program uses does not start (fail closed).
- *  - It starts with the value the namespace copy has after the
+ *  - A variable the program's objects reach only through GOT slots and
+ *    absolute pointers (no copy relocation: its address is not fixed in
+ *    the executable), and whose namespace copy holds no pointer to a
+ *    function of the namespace, is the namespace's copy: every such
+ *    reference of the main namespace's objects is pointed there.  The
+ *    library writes it in every mode; the program has every right.
+ *  - Any other one copy is the program's: the executable's copy, or the
+ *    main namespace copy of the library (which never runs).  It is
+ *    program memory: the library reads it in read mode and writes it
+ *    only in write mode; none mode cannot use it, so a none-mode domain
+ *    whose such data the program uses does not start (fail closed).
+ *    (A function-pointer variable must be the program's: the program
+ *    reaches the library's functions through trampolines.)
+ *  - The program's copy starts with the value the namespace copy has after the
  *    namespace's constructors ran; a word pointing to a function of the
  *    namespace becomes that function's trampoline (the runtime's malloc,
  *    calloc, realloc, free included).  A function with no trampoline is

@@ -13,12 +13,16 @@
 #    and reallocates blocks the program allocated (ownership passed in:
 #    the program's allocator does it): output identical to the plain
 #    run, and no warning or error;
-#  - read mode: the same, except that the library's two writes are
-#    rewound (reported), and the program still sees its own values, and
-#    the library may not change the program's heap: its free leaves the
-#    block allocated (a warning), its realloc fails;
+#  - read mode, copy relocations: the same, except that the library's two
+#    writes are rewound (reported), and the program still sees its own
+#    values, and the library may not change the program's heap: its free
+#    leaves the block allocated (a warning), its realloc fails;
+#  - read mode, GOT slots: the int and the array are the library's copy
+#    (the program's references point there), so the library's writes
+#    succeed and the program sees them; the function-pointer variables
+#    stay the program's copy (trampolines); the heap as above;
 #  - none mode: the program does not start (status 127), and the error
-#    names the data object;
+#    names the data object (a function-pointer variable for dataprog-got);
 #  - the plain case runs "isolated" with nothing on stderr, under
 #    LD_PRELOAD and under the pkrewind command.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/iso/common.sh"
@@ -52,17 +56,39 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 	test "$(stats_calls "$tmp/err" pkrdata_twice)" = 1 ||
 		{ show "$tmp/err" stderr; fail "$prog (write): the program's call through pkrdata_hook did not go through the gate"; }
 
-	say "$prog, read mode: the library's writes are rewound, the rest is shared"
-	sed -e 's/^program reads the counter the library wrote: .*/library'"'"'s write refused (-1); program reads 7/' \
-	    -e 's/^program reads the array element the library wrote: .*/library'"'"'s array write refused (-1); program reads 2/' \
-	    -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
-	    "$tmp/want" >"$tmp/want.read"
-	shim "$pols/data-read.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
+	if test $prog = dataprog; then
+		say "$prog, read mode: the library's writes are rewound, the rest is shared"
+		sed -e 's/^program reads the counter the library wrote: .*/library'"'"'s write refused (-1); program reads 7/' \
+		    -e 's/^program reads the array element the library wrote: .*/library'"'"'s array write refused (-1); program reads 2/' \
+		    -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
+		    "$tmp/want" >"$tmp/want.read"
+	else
+		# Reached through GOT slots only: the int and the array are
+		# the library's copy, which it writes in every mode.
+		say "$prog, read mode: the library writes its own copy of the int and the array"
+		sed -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
+		    "$tmp/want" >"$tmp/want.read"
+	fi
+	extra_env=PKREWIND_LOG=info shim "$pols/data-read.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
+	extra_env=
 	check_run "$tmp/want.read" "$tmp/out" "$tmp/err" "$prog share (read)"
 	for fn in pkrdata_set pkrdata_array_set; do
-		grep -q "fault in domain data calling $fn: SIGSEGV (SEGV_PKUERR, key 0) writing" "$tmp/err" ||
-			{ show "$tmp/err" stderr; fail "$prog (read): the write of $fn was not reported"; }
+		if test $prog = dataprog; then
+			grep -q "fault in domain data calling $fn: SIGSEGV (SEGV_PKUERR, key 0) writing" "$tmp/err" ||
+				{ show "$tmp/err" stderr; fail "$prog (read): the write of $fn was not reported"; }
+		else
+			! grep -q "fault in domain data calling $fn" "$tmp/err" ||
+				{ show "$tmp/err" stderr; fail "$prog (read): $fn faulted writing the library's own copy"; }
+		fi
 	done
+	if test $prog = dataprog-got; then
+		for v in pkrdata_counter pkrdata_array; do
+			grep -q "domain data: data object '$v' ([0-9]* bytes) is shared: one copy, the library's at 0x[0-9a-f]*; [1-9][0-9]* references\{0,1\} of the program point there" "$tmp/err" ||
+				{ show "$tmp/err" stderr; fail "$prog (read): $v is not the library's copy"; }
+		done
+		grep -q "data object 'pkrdata_hook' .* one copy in program memory" "$tmp/err" ||
+			{ show "$tmp/err" stderr; fail "$prog (read): the function-pointer variable is not the program's copy"; }
+	fi
 	grep -q "warning: domain data: the library frees a block the program allocated (0x[0-9a-f]*); in trusted-memory read it may not change the program's heap, so the block stays allocated" "$tmp/err" ||
 		{ show "$tmp/err" stderr; fail "$prog (read): no warning for the library's free of the program's block"; }
 
