@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "domains.h"
+#include "tlsdesc.h"
 #include "elf.h"
 #include "loader.h"
 #include "marshal.h"
@@ -161,6 +162,8 @@ static int tag_namespace(struct pkr_domain *d)
 		if (known)
 			continue;
 		rc = tag_range(maps, n, lo, hi, d->pkey);
+		if (rc == 0)
+			rc = pkr_tlsdesc_route(d, l, maps, n);
 		for (size_t i = 0; i < d->nlibs; i++)
 			if (d->libs[i].ns_lo == 0 && !strcmp(l->l_name, d->libs[i].path)) {
 				d->libs[i].ns_lo = lo;

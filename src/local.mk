@@ -34,7 +34,7 @@ src_libpkrewind_la_SOURCES = \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h src/jump.c src/jump.h \
-	src/envsync.c src/envsync.h \
+	src/envsync.c src/envsync.h src/tlsdesc.c src/tlsdesc.h \
 	src/crossheap.c src/crossheap.h \
 	src/shared.c src/shared.h \
 	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service_heap.c src/service.h \
@@ -53,6 +53,7 @@ EXTRA_DIST += src/libpkrewind.sym src/runtime/runtime.sym
 pkglib_LTLIBRARIES += src/libpkrewind-rt.la
 src_libpkrewind_rt_la_SOURCES = \
 	src/runtime/rt.c src/runtime/rt.h src/runtime/rt_int.h src/runtime/rt_stdio.c src/runtime/rt_tls.c \
+	src/runtime/rt_tlsdesc.S \
 	src/runtime/rt_thread.c src/runtime/rt_env.c src/runtime/rt_dl.c \
 	src/runtime/alloc.c src/runtime/alloc.h
 src_libpkrewind_rt_la_CFLAGS = $(AM_CFLAGS) -fno-builtin -fvisibility=hidden

@@ -31,10 +31,18 @@ tests_fixtures_libpkrtlsie_la_CPPFLAGS = $(AM_CPPFLAGS) -DPKRTLS_IE
 tests_fixtures_libpkrtlsie_la_LDFLAGS = -avoid-version -shared \
 	-rpath $(abs_builddir)/tests
 
+check_LTLIBRARIES += tests/fixtures/libpkrtlsdesc.la
+tests_fixtures_libpkrtlsdesc_la_SOURCES = tests/fixtures/libpkrtls.c tests/fixtures/pkrtls.h
+tests_fixtures_libpkrtlsdesc_la_CPPFLAGS = $(AM_CPPFLAGS) -DPKRTLS_DESC
+tests_fixtures_libpkrtlsdesc_la_CFLAGS = $(AM_CFLAGS) -mtls-dialect=gnu2
+tests_fixtures_libpkrtlsdesc_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
 check_PROGRAMS += tests/progs/tlsprog
 tests_progs_tlsprog_SOURCES = tests/progs/tlsprog.c tests/fixtures/pkrtls.h
 tests_progs_tlsprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
-tests_progs_tlsprog_LDADD = tests/fixtures/libpkrtls.la tests/fixtures/libpkrtlsie.la -lpthread
+tests_progs_tlsprog_LDADD = tests/fixtures/libpkrtls.la tests/fixtures/libpkrtlsie.la \
+	tests/fixtures/libpkrtlsdesc.la -lpthread
 tests_progs_tlsprog_LDFLAGS = -no-install
 
 check_LTLIBRARIES += tests/fixtures/libpkrthr.la

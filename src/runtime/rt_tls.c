@@ -17,8 +17,9 @@
  * points to; an on-fault reset (which takes the heap back) changes the
  * epoch, and tables from before it are dropped unread.  Blocks of a
  * thread that ends stay allocated (there is no thread-exit hook in the
- * namespace that runs in the domain); TLSDESC (-mtls-dialect=gnu2) code
- * does not call __tls_get_addr and is not covered.
+ * namespace that runs in the domain).  TLSDESC (-mtls-dialect=gnu2)
+ * code calls its descriptor instead: for a module in dynamic TLS the
+ * shim points it at rt_tlsdesc.S, which uses the same table.
  *
  * Not async-signal-safe (the first access of a thread allocates).
  */
@@ -26,6 +27,7 @@
 
 #define _GNU_SOURCE 1
 #include <dlfcn.h>
+#include <stddef.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,13 +51,27 @@ struct tls_table {
 	struct tls_slot slot[];
 };
 
+/* Read by rt_tlsdesc.S too, which knows this layout. */
+_Static_assert(offsetof(struct tls_table, n) == 8 && offsetof(struct tls_table, slot) == 24 &&
+	       sizeof(struct tls_slot) == 16 && offsetof(struct tls_slot, block) == 8,
+	       "rt_tlsdesc.S reads struct tls_table");
 uint64_t pkr_rt_tls_epoch;
-static __thread struct tls_table *table __attribute__((tls_model("initial-exec")));
+__thread struct tls_table *pkr_rt_tls_table __attribute__((tls_model("initial-exec")));
+unsigned long pkr_rt_xsave_size;        /* rt_tlsdesc.S: 0, fxsave */
 static void *(*ld_tls_get_addr)(tls_index *);   /* ld.so's, before the shim is there */
 
 void pkr_rt_tls_init(void)
 {
+	unsigned a, b, c, d;
+
 	ld_tls_get_addr = (void *(*)(tls_index *))pkr_rt_vnext("__tls_get_addr", "GLIBC_2.3");
+	/* The size of the xsave area for what XCR0 enables (CPUID 0xd, 0:
+	 * EBX), if the OS enabled xsave (CPUID 1: ECX bit 27). */
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if (c & (1u << 27)) {
+		__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(0));
+		pkr_rt_xsave_size = b + 64;     /* and room to align */
+	}
 }
 
 void *__tls_get_addr(tls_index *ti);
@@ -70,14 +86,14 @@ static char *thread_pointer(void)
 
 static __attribute__((noinline)) void *slow(tls_index *ti)
 {
-	struct tls_table *t = table;
+	struct tls_table *t = pkr_rt_tls_table;
 	struct pkr_rt_tls info = { .self = (const void *)&slow };
 	char *block;
 
 	if (!pkr_rt_service)
 		return ld_tls_get_addr ? ld_tls_get_addr(ti) : (abort(), NULL);
 	if (t && t->epoch != pkr_rt_tls_epoch)
-		t = table = NULL;       /* its memory went with a reset */
+		t = pkr_rt_tls_table = NULL;       /* its memory went with a reset */
 	if (pkr_rt_service(PKR_RT_TLS, (long)ti->module, (long)&info) != 0)
 		abort();                /* a fault of the library's: rewound */
 	if (info.static_off > 0) {
@@ -100,7 +116,7 @@ static __attribute__((noinline)) void *slow(tls_index *ti)
 			g->epoch = pkr_rt_tls_epoch;
 		}
 		g->cap = cap;
-		table = t = g;
+		pkr_rt_tls_table = t = g;
 	}
 	t->slot[t->n].module = ti->module;
 	t->slot[t->n].block = block;
@@ -112,7 +128,7 @@ static __attribute__((noinline)) void *slow(tls_index *ti)
  * general-dynamic sequence does not align it): realigned here. */
 RT_EXPORT __attribute__((force_align_arg_pointer)) void *__tls_get_addr(tls_index *ti)
 {
-	const struct tls_table *t = table;
+	const struct tls_table *t = pkr_rt_tls_table;
 
 	if (t && t->epoch == pkr_rt_tls_epoch)
 		for (size_t i = 0; i < t->n; i++)

@@ -57,6 +57,7 @@ pkr_rt_tlsdesc:
 	movq	8(%rdx), %rax			/* its block */
 	addq	8(%rsi), %rax			/* + the offset */
 	subq	%fs:0, %rax
+.Lout:
 	popq	%rsi
 	.cfi_adjust_cfa_offset -8
 	popq	%rdx
@@ -121,13 +122,8 @@ pkr_rt_tlsdesc:
 	popq	%rdi
 	popq	%rbp
 	.cfi_def_cfa %rsp, 32
-	popq	%rsi
-	.cfi_adjust_cfa_offset -8
-	popq	%rdx
-	.cfi_adjust_cfa_offset -8
-	popq	%rcx
-	.cfi_adjust_cfa_offset -8
-	ret
+	.cfi_restore %rbp
+	jmp	.Lout
 	.cfi_endproc
 	.size	pkr_rt_tlsdesc, .-pkr_rt_tlsdesc
 

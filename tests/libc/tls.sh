@@ -1,7 +1,10 @@
 #!/bin/sh
 # tls: thread-local storage of isolated libraries, in write, read and none
-# modes: a module in dynamic TLS (libpkrtls.so: general-dynamic accesses)
-# and one in static TLS (libpkrtlsie.so: an initial-exec variable).
+# modes: a module in dynamic TLS (libpkrtls.so: general-dynamic accesses),
+# one in static TLS (libpkrtlsie.so: an initial-exec variable), and one in
+# dynamic TLS reached through TLS descriptors (libpkrtlsdesc.so,
+# -mtls-dialect=gnu2), whose function also checks that a value it keeps
+# in a vector register across the accesses survives them.
 # Asserts:
 #  - from the main thread and from 8 threads at once (2000 calls each),
 #    every thread sees its own variables starting from their initial
@@ -22,14 +25,14 @@ plain "$tlsprog" threads 8 2000 >"$tmp/want" 2>"$tmp/want.err"
 test $st -eq 0 || fail "tlsprog threads failed without the shim ($(describe_status))"
 
 for mode in write read none; do
-	say "$mode mode: 9 threads, each with its own TLS in both libraries"
+	say "$mode mode: 9 threads, each with its own TLS in the three libraries"
 	extra_env=PKREWIND_STATS=1 shim "$policies/tls-$mode.policy" "$tlsprog" threads 8 2000 \
 		>"$tmp/out" 2>"$tmp/err"
 	extra_env=
 	test $st -eq 0 || { show "$tmp/err" stderr; fail "$mode mode: tlsprog threads: $(describe_status)"; }
 	cmp -s "$tmp/want" "$tmp/out" || { diff "$tmp/want" "$tmp/out" | head -n 20;
 		show "$tmp/err" stderr; fail "$mode mode: the threads' TLS differs from the plain run"; }
-	for fn in pkrtls_bump pkrtlsie_bump; do
+	for fn in pkrtls_bump pkrtlsie_bump pkrtlsdesc_bump; do
 		test "$(stats_calls "$tmp/err" $fn)" = 16004 ||
 			{ show "$tmp/err" stderr; fail "$mode mode: $fn was not called 16004 times through the gate"; }
 		test "$(stats_faults "$tmp/err" $fn)" = 0 ||
