@@ -513,6 +513,17 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 		d->libs[d->nlibs].ns_handle = h;
 		d->nlibs++;
 	}
+	/* The namespace's C library loads libgcc_s the first time it unwinds
+	 * (a cancelled thread, backtrace): with ld.so's lock, program
+	 * memory, which read and none modes may not write.  Loaded now, with
+	 * the program's rights, and tagged with the rest. */
+	{
+		int (*bt)(void **, int) = (int (*)(void **, int))pkr_real.dlsym(d->rt_handle,
+										 "backtrace");
+		void *frame[1];
+		if (bt)
+			bt(frame, 1);
+	}
 	if (tag_namespace(d) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot tag the namespace's memory", dp->name);
 		goto fail;

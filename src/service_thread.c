@@ -90,10 +90,11 @@ static int create(const struct pkr_domain *d, struct pkr_rt_thread *r)
 
 	if (!d->rt_thread)
 		return EAGAIN;
-	if (!pkr_service_in_objects(d, (const void *)r->start, PROT_EXEC)) {
+	if (!pkr_service_in_objects(d, (const void *)r->start, PROT_EXEC) ||
+	    (r->routine && !pkr_service_in_objects(d, (const void *)r->routine, PROT_EXEC))) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: pthread_create with a start routine "
-			"(%p) that is not the library's code: refused",
-			d->pol->name, (void *)r->start);
+			"(%p) that is not the library's code: refused", d->pol->name,
+			(void *)(r->routine ? r->routine : r->start));
 		return EINVAL;
 	}
 	s = malloc(sizeof *s);

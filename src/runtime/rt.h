@@ -62,6 +62,9 @@ struct pkr_rt_thread {
 	size_t stacksize;      /* create: 0, or the library's attribute */
 	void *(*start)(void *);
 	void *arg;
+	void *(*routine)(void *);  /* create: the library's start routine
+				    * when `start` is the runtime's wrapper
+				    * (checked like it), or NULL */
 	unsigned long thread;  /* create: out; join, detach: in */
 	void *value;           /* join: out */
 };

@@ -10,7 +10,10 @@
  * gets is the program's; pthread_join, pthread_tryjoin_np and
  * pthread_detach on it are done by the program's C library too.
  *
- * pthread_cancel fails with ENOTSUP.
+ * pthread_cancel works on threads the library started (below): a
+ * deferred request in the thread block the namespace's C library sees,
+ * acted on by that library at the thread's next cancellation point, which
+ * unwinds to lthread_start.
  *
  * Thread-specific data (pthread_key_create and the rest) is the
  * runtime's own: the namespace's C library would hand out keys from its
@@ -51,9 +54,122 @@ static noreturn_jump *ns_longjmp;
 static __thread jmp_buf *exit_to __attribute__((tls_model("initial-exec")));
 static __thread void *exit_value __attribute__((tls_model("initial-exec")));
 
+/* ---- cancellation -------------------------------------------------------- */
+
+/* The threads the library started and that still run: the id its
+ * creator got (the program's), and the thread block the namespace's C
+ * library sees as THREAD_SELF in that thread (the shadow block in read
+ * and none modes), where a cancellation request goes. */
+struct lthread {
+	void *(*start)(void *);
+	void *arg;
+	unsigned long id;          /* 0 until pthread_create returns */
+	char *self;                /* NULL until the thread runs */
+	bool pending;              /* cancelled before it ran */
+	struct lthread *next;
+};
+static struct lthread *lthreads;
+static atomic_flag lthreads_lock = ATOMIC_FLAG_INIT;
+static const uint32_t *cancel_field;   /* ld's _thread_db_pthread_cancelhandling:
+					* bits, count, offset */
+static int (*ns_register_cancel)(__pthread_unwind_buf_t *);
+static void (*ns_unregister_cancel)(__pthread_unwind_buf_t *);
+static int (*ns_sigsetjmp)(void *, int);
+
+#define CANCELING_CANCELED 0x0c        /* glibc's CANCELING_BITMASK | CANCELED_BITMASK */
+
+static void lt_lock(void)
+{
+	while (atomic_flag_test_and_set_explicit(&lthreads_lock, memory_order_acquire))
+		;
+}
+
+static void lt_unlock(void)
+{
+	atomic_flag_clear_explicit(&lthreads_lock, memory_order_release);
+}
+
+/* A deferred cancellation request, as the C library's pthread_cancel
+ * makes it: the thread acts on it at its next cancellation point (or at
+ * once when it enables cancellation later). */
+static void request_cancel(char *self)
+{
+	_Atomic int *ch = (_Atomic int *)(void *)(self + cancel_field[2]);
+
+	atomic_fetch_or(ch, CANCELING_CANCELED);
+}
+
+/* The thread's own start: registers a cancellation buffer with the
+ * namespace's C library, which unwinds the library's frames (its cleanup
+ * handlers and destructors run) to here when the thread is cancelled;
+ * the thread then ends with PTHREAD_CANCELED. */
+static void *lthread_start(void *p)
+{
+	struct lthread *rec = p;
+	__pthread_unwind_buf_t ub;
+	char *self;
+	void *v;
+
+	__asm__("mov %%fs:0x10, %0" : "=r"(self));
+	lt_lock();
+	rec->self = self;
+	if (rec->pending)
+		request_cancel(self);
+	lt_unlock();
+	if (ns_sigsetjmp(ub.__cancel_jmp_buf, 0)) {
+		v = PTHREAD_CANCELED;
+	} else {
+		ns_register_cancel(&ub);
+		v = rec->start(rec->arg);
+		ns_unregister_cancel(&ub);
+	}
+	lt_lock();
+	for (struct lthread **pp = &lthreads; *pp; pp = &(*pp)->next)
+		if (*pp == rec) {
+			*pp = rec->next;
+			break;
+		}
+	lt_unlock();
+	free(rec);
+	return v;
+}
+
+/* Cancellation works on threads the library started (the namespace's
+ * own pthread_cancel would install its SIGCANCEL handler over the
+ * program's C library's): deferred, as glibc's; a thread set to
+ * asynchronous cancellation also acts at its next cancellation point.
+ * Any other id, or a thread that has ended, is ESRCH. */
+RT_EXPORT int pthread_cancel(pthread_t t)
+{
+	int e = ESRCH;
+
+	if (!cancel_field)
+		return ENOTSUP;
+	lt_lock();
+	for (struct lthread *r = lthreads; r; r = r->next)
+		if (r->id == (unsigned long)t) {
+			if (r->self)
+				request_cancel(r->self);
+			else
+				r->pending = true;
+			e = 0;
+			break;
+		}
+	lt_unlock();
+	return e;
+}
+
 void pkr_rt_thread_init(void)
 {
 	ns_longjmp = (noreturn_jump *)pkr_rt_next("longjmp");
+	cancel_field = pkr_rt_vnext("_thread_db_pthread_cancelhandling", "GLIBC_PRIVATE");
+	ns_sigsetjmp = (int (*)(void *, int))pkr_rt_next("__sigsetjmp");
+	ns_register_cancel = (int (*)(__pthread_unwind_buf_t *))pkr_rt_next("__pthread_register_cancel");
+	ns_unregister_cancel = (void (*)(__pthread_unwind_buf_t *))
+		pkr_rt_next("__pthread_unregister_cancel");
+	/* The field must be the int glibc 2.36 has (32 bits, one). */
+	if (cancel_field && (cancel_field[0] != 32 || cancel_field[1] != 1))
+		cancel_field = NULL;
 }
 
 /* ---- thread-specific data ---------------------------------------------- */
@@ -180,15 +296,43 @@ RT_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a,
 			     void *(*start)(void *), void *arg)
 {
 	struct pkr_rt_thread r = { .op = PKR_THR_CREATE, .start = start, .arg = arg };
+	struct lthread *rec = NULL;
 	int e;
 
 	if (a) {
 		pthread_attr_getdetachstate(a, &r.detached);
 		pthread_attr_getstacksize(a, &r.stacksize);
 	}
+	if (cancel_field && ns_sigsetjmp && ns_register_cancel && ns_unregister_cancel) {
+		rec = calloc(1, sizeof *rec);
+		if (!rec)
+			return EAGAIN;
+		rec->start = start;
+		rec->arg = arg;
+		r.start = lthread_start;
+		r.arg = rec;
+		r.routine = start;
+		lt_lock();       /* listed before it runs: it unlinks itself */
+		rec->next = lthreads;
+		lthreads = rec;
+		lt_unlock();
+	}
 	e = ask(&r);
+	lt_lock();
+	if (rec && e == 0) {
+		rec->id = r.thread;
+	} else if (rec) {
+		for (struct lthread **pp = &lthreads; *pp; pp = &(*pp)->next)
+			if (*pp == rec) {
+				*pp = rec->next;
+				break;
+			}
+	}
+	lt_unlock();
 	if (e == 0)
 		*t = (pthread_t)r.thread;
+	else
+		free(rec);
 	return e;
 }
 
@@ -205,15 +349,6 @@ static int join(int op, pthread_t t, void **value)
 RT_EXPORT int pthread_join(pthread_t t, void **value) { return join(PKR_THR_JOIN, t, value); }
 RT_EXPORT int pthread_tryjoin_np(pthread_t t, void **value) { return join(PKR_THR_TRYJOIN, t, value); }
 RT_EXPORT int pthread_detach(pthread_t t) { return join(PKR_THR_DETACH, t, NULL); }
-
-/* The namespace's pthread_cancel would install its own SIGCANCEL handler
- * over the program's C library's, and signal a thread of the program's:
- * not supported. */
-RT_EXPORT int pthread_cancel(pthread_t t)
-{
-	(void)t;
-	return ENOTSUP;
-}
 
 RT_EXPORT __attribute__((noreturn)) void pthread_exit(void *value)
 {

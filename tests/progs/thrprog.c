@@ -47,6 +47,7 @@ int main(void)
 		printf("library keys %ld\n", pkrthr_keys());
 		printf("program's key value kept: %s\n", pthread_getspecific(k) == &marker ? "yes" : "NO");
 	}
+	printf("cancelled threads %ld\n", pkrthr_cancel());
 	printf("sum at the end %ld\n", pkrthr_sum(2));
 	return 0;
 }
