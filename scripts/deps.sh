@@ -9,8 +9,10 @@
 PKR_BUILD_PKGS="autoconf automake libtool pkg-config make gcc g++ libc6-dev libelf-dev libdw-dev check"
 # The real-program corpus (tests/corpus): Debian programs whose library
 # the tests isolate (XML and XSLT, JSON, SQL, file types, JPEG, TIFF, C++
-# image metadata, PNG, liblzma in zstd, an interpreter's extension modules).
-PKR_CORPUS_PKGS="xsltproc libxml2-utils jq sqlite3 file libjpeg-turbo-progs netpbm libtiff-tools exiv2 zstd python3"
+# image metadata, PNG, liblzma in zstd, an interpreter's extension modules,
+# and a library that loads plugins: sox's libsox dlopen()s the format
+# handlers of libsox-fmt-base, with libFLAC and the others, at run time).
+PKR_CORPUS_PKGS="xsltproc libxml2-utils jq sqlite3 file libjpeg-turbo-progs netpbm libtiff-tools exiv2 zstd python3 sox libsox-fmt-base"
 # Testing: man page lint, and the real programs and libraries the
 # integration tests isolate.
 # minisign and python3-nacl: real programs using libsodium, for the

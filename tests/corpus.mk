@@ -8,7 +8,8 @@
 CORPUS_TESTS = \
 	tests/corpus/xml.sh \
 	tests/corpus/tools.sh \
-	tests/corpus/python.sh
+	tests/corpus/python.sh \
+	tests/corpus/plugin.sh
 
 EXTRA_DIST += $(CORPUS_TESTS) \
 	tests/corpus/common.sh \
