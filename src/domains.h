@@ -165,6 +165,8 @@ struct pkr_domain {
 	void (*ns_setip)(void *ctx, uintptr_t ip);
 	void (*ns_setgr)(void *ctx, int reg, uintptr_t v);
 	void (*ns_delete)(void *exc);
+	int (*ns_raise)(void *exc);   /* _Unwind_RaiseException: a callback's
+				       * exception raised inside (gate_exc.c) */
 	uintptr_t lend_win;           /* lend.c: its lending window, 0: none yet */
 	size_t lend_used;             /* bytes of it in use for the current call */
 };

@@ -535,6 +535,52 @@ pkr_gate_pkru_mismatch:
 	ud2
 	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
 
+/* The way back from a callback's function to the library (pkr_cb_entry
+ * and pkr_cb_landing): %rbx thread state, %r13 domain, %rsp just above
+ * the stacked-argument window.  The domain's thread pointer and stack
+ * pointer back, the library's stack and callee-saved registers, the
+ * domain's rights last.  Leaves %r8 and %r9 alone. */
+.macro cb_leave cfi=0
+	mov	PKR_DOM_ARGWORDS(%r13), %rcx
+	lea	15(,%rcx,8), %rcx
+	and	$-16, %rcx
+	add	%rcx, %rsp			/* the window */
+	mov	%r13, PKR_T_CUR(%rbx)
+	mov	PKR_DOM_INDEX(%r13), %r11d
+	shl	$PKR_TDOM_SHIFT, %r11
+	cmpq	$0, PKR_DOM_SHADOW(%r13)
+	je	2f
+	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %rcx
+	setfs	%rcx
+2:	pop	%rcx				/* td->sp as it was */
+	pop	%rsp				/* the library's stack */
+	.if \cfi
+	.cfi_def_cfa %rsp, 56
+	.endif
+	mov	%rcx, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r11)
+	mov	%r13, %r10
+	pop	%r13
+	.if \cfi
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r13
+	.endif
+	pop	%r12
+	.if \cfi
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r12
+	.endif
+	pop	%rbx
+	.if \cfi
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %rbx
+	.endif
+	add	$24, %rsp			/* the three saved registers */
+	.if \cfi
+	.cfi_adjust_cfa_offset -24
+	.endif
+	wrpkru_domain %r10
+.endm
+
 /* A callback (tramp.h): the library calls a stub the shim gave it for a
  * program function; the stub jumps here with %r11d = its slot, the
  * arguments live, the domain's rights, stack and thread pointer, and the
@@ -560,9 +606,17 @@ pkr_gate_pkru_mismatch:
 	.type	pkr_cb_entry, @function
 	.p2align 4
 pkr_cb_entry:
+	.cfi_startproc
+	/* An exception the program's function throws and does not catch
+	 * stops at this frame (gate_exc.c, pkr_cb_personality): it is
+	 * raised again inside the domain, from the library's call. */
+	.cfi_personality 0x1b, pkr_cb_personality
 	push	%rcx			/* on the caller's stack: what rdpkru */
+	.cfi_adjust_cfa_offset 8
 	push	%rdx			/* and wrpkru clobber */
+	.cfi_adjust_cfa_offset 8
 	push	%rax
+	.cfi_adjust_cfa_offset 8
 	cmp	$PKR_MAX_CB, %r11d
 	jae	pkr_cb_bad
 	/* Called with the program's rights (PKRU 0: the program calls a
@@ -604,8 +658,14 @@ pkr_cb_entry:
 	 * the way back undoes it in the reverse order (fault.c lowers the
 	 * stack pointer from %rsp whenever %rsp is on a domain's stack). */
 	push	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbx, 0
 	push	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r12, 0
 	push	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r13, 0
 	mov	%r10, %rbx			/* thread state */
 	mov	%rax, %r13			/* the domain */
 	lea	-64(%rcx), %r12			/* the program's stack */
@@ -618,10 +678,12 @@ pkr_cb_entry:
 	and	$-16, %rdx
 	mov	%rdx, PKR_TDOM_SP(%rax)
 	mov	%rsp, %rdx			/* the library's %rsp */
+	.cfi_def_cfa_register %rdx
 	mov	%r12, %rsp			/* onto the program's stack */
 	push	%rdx
 	push	%rcx
 	mov	%rdx, %r12			/* the library's %rsp */
+	.cfi_def_cfa_register %r12
 	movq	$0, PKR_T_CUR(%rbx)
 	cmpq	$0, PKR_DOM_SHADOW(%r13)
 	je	1f
@@ -652,40 +714,47 @@ pkr_cb_entry:
 	call	*%r11
 	mov	%rax, %r8
 	mov	%rdx, %r9
-	mov	PKR_DOM_ARGWORDS(%r13), %rcx
-	lea	15(,%rcx,8), %rcx
-	and	$-16, %rcx
-	add	%rcx, %rsp			/* the window */
-	mov	%r13, PKR_T_CUR(%rbx)
-	mov	PKR_DOM_INDEX(%r13), %r11d
-	shl	$PKR_TDOM_SHIFT, %r11
-	cmpq	$0, PKR_DOM_SHADOW(%r13)
-	je	2f
-	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %rcx
-	setfs	%rcx
-2:	pop	%rcx				/* td->sp as it was */
-	pop	%rsp				/* the library's stack */
-	mov	%rcx, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r11)
-	mov	%r13, %r10
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	add	$24, %rsp			/* the three saved registers */
-	wrpkru_domain %r10
+	cb_leave 1
 	mov	%r8, %rax
 	mov	%r9, %rdx
 	ret
 
 .Lcb_direct:
+	.cfi_def_cfa %rsp, 32
 	mov	%r11d, %r11d
 	shl	$PKR_CB_SHIFT, %r11
 	lea	pkr_cbs(%rip), %rax
 	mov	PKR_CB_TARGET(%rax,%r11), %r11
 	pop	%rax
+	.cfi_adjust_cfa_offset -8
 	pop	%rdx
+	.cfi_adjust_cfa_offset -8
 	pop	%rcx
+	.cfi_adjust_cfa_offset -8
 	jmp	*%r11
+	.cfi_endproc
 	.size	pkr_cb_entry, .-pkr_cb_entry
+
+/* Where an exception the program's function threw lands, in
+ * pkr_cb_entry's frame as right after its call (pkr_cb_personality set
+ * it up): the program's rights and %fs, %rbx %r12 %r13 as there, %rax =
+ * the exception, %rdx = the namespace's _Unwind_RaiseException.  The way
+ * back to the library is the ordinary one; then, with the library's
+ * return address on top, as if the library had called pkr_cb_rethrow
+ * where it called the function, the domain's unwinder raises the same
+ * exception inside: the library's catch gets it. */
+	.globl	pkr_cb_landing
+	.hidden	pkr_cb_landing
+	.type	pkr_cb_landing, @function
+	.p2align 4
+pkr_cb_landing:
+	mov	%rax, %r8
+	mov	%rdx, %r9
+	cb_leave
+	mov	%r8, %rdi
+	mov	%r9, %rsi
+	jmp	pkr_cb_rethrow
+	.size	pkr_cb_landing, .-pkr_cb_landing
 
 /* A callback slot that is not the running domain's, or no domain call on
  * this thread: trap; the fault handler reports it and rewinds the

@@ -12,6 +12,14 @@
  * object again, from there, and the program's catch gets it.  Types match
  * across the two libstdc++ copies by name.
  *
+ * The other way (pkr_cb_personality, pkr_cb_landing, pkr_cb_rethrow): an
+ * exception a program function throws when the library calls it back
+ * stops at the callback gate's frame; the program's frames are unwound
+ * with the program's rights, the gate's ordinary way back restores the
+ * domain's, and the namespace's unwinder raises the same object from the
+ * library's call.  In read and none modes that unwinder's writes to the
+ * program's exception object fault: the library's call is rewound.
+ *
  * The personality runs inside the domain, called by its unwinder: it
  * reads the thread state and the domain record (key 0, readable in read
  * and write modes; in none mode the unwinder cannot even read the shim's
@@ -19,6 +27,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unwind.h>
@@ -109,6 +118,85 @@ void pkr_gate_rethrow(struct _Unwind_Exception *exc)
 	pkr_log(PKR_LOG_ERROR, "an exception thrown by an isolated library reached no "
 		"handler in the program: terminating");
 	abort();
+}
+
+/* ---- exceptions that a callback's function throws ---------------------- */
+
+void pkr_cb_landing(void);
+_Unwind_Reason_Code pkr_cb_personality(int version, _Unwind_Action actions,
+				       _Unwind_Exception_Class cls,
+				       struct _Unwind_Exception *exc,
+				       struct _Unwind_Context *ctx);
+__attribute__((noreturn)) void pkr_cb_rethrow(struct _Unwind_Exception *exc,
+					      _Unwind_Reason_Code (*raise)(struct _Unwind_Exception *));
+
+/* The program's unwinder's accessors (its context is its own). */
+static uintptr_t (*prog_getgr)(struct _Unwind_Context *, int);
+static void (*prog_setgr)(struct _Unwind_Context *, int, uintptr_t);
+static void (*prog_setip)(struct _Unwind_Context *, uintptr_t);
+
+/* pkr_cb_entry's FDE names this; the program's unwinder calls it, with
+ * the program's rights, when an exception its function threw reaches
+ * the callback gate.  It catches every exception there, if the domain
+ * (the gate's %r13 in that frame) has an unwinder to raise it again
+ * inside; the program's frames are unwound with the program's rights.
+ * Otherwise, and for a forced unwind (the program's thread exiting or
+ * cancelled inside the callback), it stops the unwinder: the library's
+ * frames must never be unwound with the program's rights. */
+_Unwind_Reason_Code pkr_cb_personality(int version, _Unwind_Action actions,
+				       _Unwind_Exception_Class cls,
+				       struct _Unwind_Exception *exc,
+				       struct _Unwind_Context *ctx)
+{
+	const struct pkr_domain *d = NULL;
+
+	/* Never on into the library's frames with the program's rights:
+	 * what cannot be raised again inside stops here (the program's
+	 * terminate, or its unwinder's abort). */
+	const _Unwind_Reason_Code stop = (actions & _UA_SEARCH_PHASE) ? _URC_FATAL_PHASE1_ERROR
+								      : _URC_FATAL_PHASE2_ERROR;
+
+	(void)cls;
+	if (version != 1 || (actions & _UA_FORCE_UNWIND))
+		return stop;
+	if (!prog_setip) {
+		prog_getgr = (uintptr_t (*)(struct _Unwind_Context *, int))
+			pkr_real.dlsym(RTLD_DEFAULT, "_Unwind_GetGR");
+		prog_setgr = (void (*)(struct _Unwind_Context *, int, uintptr_t))
+			pkr_real.dlsym(RTLD_DEFAULT, "_Unwind_SetGR");
+		__atomic_store_n(&prog_setip, (void (*)(struct _Unwind_Context *, uintptr_t))
+				 pkr_real.dlsym(RTLD_DEFAULT, "_Unwind_SetIP"), __ATOMIC_RELEASE);
+	}
+	if (!prog_getgr || !prog_setgr || !prog_setip)
+		return stop;
+	d = (const struct pkr_domain *)prog_getgr(ctx, 13);
+	for (size_t i = 0; i < PKR_MAX_DOM; i++)
+		if (d && __atomic_load_n(&pkr_domains[i], __ATOMIC_ACQUIRE) == d)
+			goto known;
+	return stop;
+known:
+	if (!d->ns_raise)
+		return stop;
+	if (actions & _UA_SEARCH_PHASE)
+		return _URC_HANDLER_FOUND;
+	if (!(actions & _UA_HANDLER_FRAME))
+		return stop;
+	prog_setgr(ctx, 0, (uintptr_t)exc);              /* %rax */
+	prog_setgr(ctx, 1, (uintptr_t)d->ns_raise);      /* %rdx */
+	prog_setip(ctx, (uintptr_t)pkr_cb_landing);
+	return _URC_INSTALL_CONTEXT;
+}
+
+/* Entered by a jump from pkr_cb_landing, with the domain's rights and
+ * the library's return address on top: the namespace's unwinder raises
+ * the exception from the library's call.  It returns only if nothing
+ * there or in the program catches it: a trap, which the fault handler
+ * rewinds as the domain's call's fault.  Touches no key-0 memory. */
+void pkr_cb_rethrow(struct _Unwind_Exception *exc,
+		    _Unwind_Reason_Code (*raise)(struct _Unwind_Exception *))
+{
+	raise(exc);
+	__builtin_trap();
 }
 
 void pkr_gate_exc_nested(void)

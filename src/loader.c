@@ -195,6 +195,7 @@ static int tag_namespace(struct pkr_domain *d)
 				pkr_real.dlsym(gcc, "_Unwind_SetGR");
 			d->ns_setip = (void (*)(void *, uintptr_t))pkr_real.dlsym(gcc, "_Unwind_SetIP");
 			d->ns_delete = (void (*)(void *))pkr_real.dlsym(gcc, "_Unwind_DeleteException");
+			d->ns_raise = (int (*)(void *))pkr_real.dlsym(gcc, "_Unwind_RaiseException");
 			pkr_real.dlclose(gcc);
 		}
 	}

@@ -7,6 +7,12 @@
 #    the boundary, the library's frames are unwound inside the domain,
 #    and the program's unwinder raises them again from the call site;
 #  - an exception the library throws and catches itself stays inside;
+#  - write mode: an exception a program callback (annotated `callback`)
+#    throws reaches the library's catch, which runs with the domain's
+#    rights (its PKRU as at the call), three times; one the library does
+#    not catch goes on to the program's catch, through the library's
+#    frames; read mode: such an exception is a fault (the domain's
+#    unwinder would write the program's exception object), rewound;
 #  - an object with virtual functions made by the library is used and
 #    deleted by the program; in write mode a std::string result;
 #  - no fault is reported, and the calls went through the gate;
@@ -38,6 +44,17 @@ for mode in write read; do
 	c=$(stats_calls "$tmp/err" _ZN6pkrcxx5twiceEi)
 	test "$c" = 5 || { show "$tmp/err" stderr; fail "$mode mode: twice() called $c times through the gate, not 5"; }
 done
+say "read mode: an exception from a program callback is a fault, rewound"
+plain "$cxxprog" read-cb >"$tmp/want" 2>/dev/null
+sed -e 's/^caught by the library: .*/caught by the library: -1 (), with its own rights: NO/' \
+    -e 's/^back in the program: .*/no exception: -1/' "$tmp/want" >"$tmp/want.cb"
+shim "$policies/cxx-read.policy" "$cxxprog" read-cb >"$tmp/out" 2>"$tmp/err"
+test $st -eq 0 || { show "$tmp/err" stderr; fail "read mode: cxxprog read-cb: $(describe_status)"; }
+cmp -s "$tmp/want.cb" "$tmp/out" || { diff "$tmp/want.cb" "$tmp/out"; show "$tmp/err" stderr;
+	fail "read mode: exceptions from callbacks were not rewound as faults"; }
+test "$(grep -c "call to _ZN6pkrcxx1[02]call_\(catch\|through\)EPFiiEi rewound: returns -1" "$tmp/err")" = 4 ||
+	{ show "$tmp/err" stderr; fail "read mode: not 4 rewound calls reported"; }
+
 say "read mode, exceptions fault: an uncaught exception is rewound"
 plain "$cxxprog" read >"$tmp/want" 2>/dev/null
 sed -e 's/^caught the library.s error: negative: .*/no exception: -99/' \

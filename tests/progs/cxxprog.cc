@@ -4,7 +4,8 @@
 //   cxxprog          everything
 //   cxxprog read     without the std::string result (returned through a
 //                    pointer into the caller's stack, which a library in
-//                    read mode may not write)
+//                    read mode may not write) and without callbacks
+//   cxxprog read-cb  the same with the callbacks
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -12,9 +13,19 @@
 
 #include "pkrcxx.h"
 
+// A program function the library calls back (annotated `callback`):
+// it throws above 10.
+static int cb(int n)
+{
+	if (n > 10)
+		throw std::runtime_error("the program says no to " + std::to_string(n));
+	return n + 1;
+}
+
 int main(int argc, char **argv)
 {
-	bool read_mode = argc > 1 && std::string(argv[1]) == "read";
+	bool read_mode = argc > 1 && std::string(argv[1]).compare(0, 4, "read") == 0;
+	bool callbacks = !read_mode || std::string(argv[1]) == "read-cb";
 
 	std::printf("twice(21) = %d\n", pkrcxx::twice(21));
 	for (int round = 0; round < 3; round++) {
@@ -42,6 +53,21 @@ int main(int argc, char **argv)
 		std::printf("%s\n", pkrcxx::greet("program").c_str());
 	std::unique_ptr<pkrcxx::shape> s(pkrcxx::make_square(6));
 	std::printf("area %d\n", s->area());
+	if (callbacks) {
+		// Exceptions the program throws through the library.
+		std::printf("callback: %d\n", pkrcxx::call_catch(cb, 5));
+		for (int n = 50; n < 53; n++) {
+			int r = pkrcxx::call_catch(cb, n);
+			std::printf("caught by the library: %d (%s), with its own rights: %s\n", r,
+				    pkrcxx::last_caught(),
+				    pkrcxx::caught_with_same_rights() ? "yes" : "NO");
+		}
+		try {
+			std::printf("no exception: %d\n", pkrcxx::call_through(cb, 60));
+		} catch (const std::runtime_error &e) {
+			std::printf("back in the program: %s\n", e.what());
+		}
+	}
 	std::printf("twice(4) after all that = %d\n", pkrcxx::twice(4));
 	return 0;
 }
