@@ -457,6 +457,7 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	cfg.heap_size = d->heap_size;
 	cfg.pkey = d->pkey;
 	cfg.service = pkr_service;
+	pkr_service_iconv_setup();   /* before any library code: service_iconv.c */
 	cfg.name = dp->name;
 	cfg.log_fd = pkr_log_fd();
 	{

@@ -37,7 +37,8 @@ src_libpkrewind_la_SOURCES = \
 	src/envsync.c src/envsync.h src/tlsdesc.c src/tlsdesc.h \
 	src/crossheap.c src/crossheap.h \
 	src/shared.c src/shared.h \
-	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service_heap.c src/service.h \
+	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service_heap.c \
+	src/service_iconv.c src/service_nss.c src/service.h \
 	src/stats.c src/stats.h \
 	src/shim.c src/shim.h
 src_libpkrewind_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
@@ -55,6 +56,7 @@ src_libpkrewind_rt_la_SOURCES = \
 	src/runtime/rt.c src/runtime/rt.h src/runtime/rt_int.h src/runtime/rt_stdio.c src/runtime/rt_tls.c \
 	src/runtime/rt_tlsdesc.S \
 	src/runtime/rt_thread.c src/runtime/rt_env.c src/runtime/rt_dl.c \
+	src/runtime/rt_iconv.c src/runtime/rt_nss.c \
 	src/runtime/alloc.c src/runtime/alloc.h
 src_libpkrewind_rt_la_CFLAGS = $(AM_CFLAGS) -fno-builtin -fvisibility=hidden
 src_libpkrewind_rt_la_LDFLAGS = -module -avoid-version -shared \

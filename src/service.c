@@ -218,6 +218,12 @@ struct pkr_service_ret pkr_service_handler(long op, long a, long b)
 	case PKR_RT_IO:
 		ret.value = pkr_service_io(d, t, (const struct pkr_rt_io *)a, &err);
 		break;
+	case PKR_RT_ICONV:
+		ret.value = pkr_service_iconv(d, t, (struct pkr_rt_iconv *)a, &err);
+		break;
+	case PKR_RT_NSS:
+		ret.value = pkr_service_nss(d, t, (struct pkr_rt_nss *)a, &err);
+		break;
 	default:
 		ret.value = -1;
 		err = ENOSYS;

@@ -109,4 +109,21 @@ struct pkr_rt_tls;
 long pkr_service_tls(const struct pkr_domain *d, const struct pkr_thread *t,
 		     long id, struct pkr_rt_tls *out, int *err);
 
+/* service_iconv.c: a conversion request of the library (PKR_RT_ICONV),
+ * by the program's iconv; d NULL outside a domain call (the request's
+ * `self` names the domain).  Returns the result, or -1 with *err set.
+ * pkr_service_iconv_setup: the program's C library reads its gconv
+ * configuration now, once (called before a domain's library runs). */
+struct pkr_rt_iconv;
+long pkr_service_iconv(const struct pkr_domain *d, const struct pkr_thread *t,
+		       struct pkr_rt_iconv *req, int *err);
+void pkr_service_iconv_setup(void);
+
+/* service_nss.c: a user, group or host lookup of the library
+ * (PKR_RT_NSS), by the program's C library, the answer packed into the
+ * library's buffers.  Returns 0, or -1 with *err set. */
+struct pkr_rt_nss;
+long pkr_service_nss(const struct pkr_domain *d, const struct pkr_thread *t,
+		     struct pkr_rt_nss *req, int *err);
+
 #endif

@@ -14,6 +14,7 @@ CORPUS_TESTS = \
 EXTRA_DIST += $(CORPUS_TESTS) \
 	tests/corpus/common.sh \
 	tests/data/corpus/doc.xml \
+	tests/data/corpus/latin2.xml \
 	tests/data/corpus/sort.xsl \
 	tests/data/corpus/bad.xml \
 	tests/data/corpus/in.json \

@@ -2,7 +2,9 @@
 ## the program's FILE * streams used by an isolated library, and the
 ## library's standard streams, which stand for the program's; the
 ## library's thread-local storage; threads the library starts; data
-## objects the library exports and the program uses (one copy).
+## objects the library exports and the program uses (one copy); iconv
+## and the user, group and host lookups, which glibc serves with modules
+## it loads itself (fixture libpkrconv, program convprog).
 ##
 ## A fixture library (tests/fixtures/libpkrio.so), a program that hands
 ## it its streams and writes to them itself in between (tests/progs/ioprog),
@@ -116,6 +118,17 @@ tests_progs_dirprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_dirprog_LDADD = tests/fixtures/libpkrdir.la
 tests_progs_dirprog_LDFLAGS = -no-install
 
+check_LTLIBRARIES += tests/fixtures/libpkrconv.la
+tests_fixtures_libpkrconv_la_SOURCES = tests/fixtures/libpkrconv.c tests/fixtures/pkrconv.h
+tests_fixtures_libpkrconv_la_LDFLAGS = -avoid-version -shared \
+	-rpath $(abs_builddir)/tests
+
+check_PROGRAMS += tests/progs/convprog
+tests_progs_convprog_SOURCES = tests/progs/convprog.c tests/fixtures/pkrconv.h
+tests_progs_convprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
+tests_progs_convprog_LDADD = tests/fixtures/libpkrconv.la
+tests_progs_convprog_LDFLAGS = -no-install
+
 LIBC_TESTS = \
 	tests/libc/stream.sh \
 	tests/libc/tls.sh \
@@ -125,7 +138,9 @@ LIBC_TESTS = \
 	tests/libc/fini.sh \
 	tests/libc/plugin.sh \
 	tests/libc/cxx.sh \
-	tests/libc/dirlocale.sh
+	tests/libc/dirlocale.sh \
+	tests/libc/iconv.sh \
+	tests/libc/nss.sh
 
 EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/io-write.policy \
@@ -154,7 +169,10 @@ EXTRA_DIST += $(LIBC_TESTS) \
 	tests/data/libc/cxx-fault.policy \
 	tests/data/libc/dir-write.policy \
 	tests/data/libc/dir-read.policy \
-	tests/data/libc/dir-none.policy
+	tests/data/libc/dir-none.policy \
+	tests/data/libc/conv-write.policy \
+	tests/data/libc/conv-read.policy \
+	tests/data/libc/conv-none.policy
 
 check-libc:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(LIBC_TESTS)'

@@ -82,6 +82,8 @@ RT_EXPORT int pkr_rt_init(const struct pkr_rt_config *cfg, struct pkr_rt_shared 
 	pkr_rt_stdio_init();
 	pkr_rt_tls_init();
 	pkr_rt_thread_init();
+	pkr_rt_iconv_init();
+	pkr_rt_nss_init();
 	if (heap.narenas != 2)
 		return -1;
 	memset(out, 0, sizeof *out);
@@ -105,6 +107,17 @@ void *pkr_rt_next(const char *name)
 void *pkr_rt_vnext(const char *name, const char *version)
 {
 	return ns_dlvsym ? ns_dlvsym(RTLD_NEXT, name, version) : NULL;
+}
+
+bool pkr_rt_heap_holds(const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	for (int i = 0; i < heap.narenas; i++)
+		if (a >= heap.arenas[i].base && a < heap.arenas[i].end &&
+		    n <= heap.arenas[i].end - a)
+			return true;
+	return false;
 }
 
 bool pkr_rt_heap_owns(const void *p)

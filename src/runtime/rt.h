@@ -3,8 +3,8 @@
  * Invariants:
  *  - libpkrewind-rt.so is the first object of every isolated namespace, so
  *    its definitions of the malloc family, mmap/munmap/mremap/mprotect,
- *    sigprocmask/pthread_sigmask, the thread calls, stdio and
- *    __tls_get_addr come before libc's in
+ *    sigprocmask/pthread_sigmask, the thread calls, stdio, iconv, the
+ *    user/group/host lookups and __tls_get_addr come before libc's in
  *    the namespace's global scope, for the library and for libc itself.
  *  - pkr_rt_init() is called once by the shim, with the program's rights,
  *    before any isolated library is loaded into the namespace.
@@ -47,6 +47,12 @@ enum pkr_rt_op {
 	PKR_RT_TLS,            /* a = TLS module id, b = struct pkr_rt_tls *
 				* (filled): where that module's TLS comes
 				* from (rt_tls.c); 0, or -1 */
+	PKR_RT_ICONV,          /* a = struct pkr_rt_iconv *: iconv_open,
+				* iconv, iconv_close by the program's C
+				* library (rt_iconv.c) */
+	PKR_RT_NSS,            /* a = struct pkr_rt_nss *: a user, group or
+				* host lookup by the program's C library
+				* (rt_nss.c) */
 };
 
 /* A thread request (PKR_RT_THREAD). */
@@ -109,6 +115,78 @@ struct pkr_rt_env {
 	size_t name_len;
 	char *buf;
 	size_t len;
+};
+
+/* A character-set conversion (PKR_RT_ICONV), done by the program's
+ * C library with its gconv modules: glibc loads those with ld.so's
+ * internal dlopen, which writes ld.so's data (program memory).  The
+ * library's iconv_t is `handle`, a value the shim gave out for this
+ * domain (its table of the program's iconv_t); anything else is EBADF.
+ * Returns 0 (open, close) or iconv's count; -1 with the namespace's
+ * errno set on failure.  The request is in domain memory; the shim
+ * copies it, reads `in` and writes `out` only where the domain itself
+ * could, and writes back only the fields marked out. */
+enum pkr_rt_iconv_op {
+	PKR_ICONV_OPEN = 1,    /* iconv_open(to, from): `handle` (out) */
+	PKR_ICONV_CONV,        /* iconv(handle, ...) */
+	PKR_ICONV_CLOSE,       /* iconv_close(handle) */
+};
+struct pkr_rt_iconv {
+	int op;
+	const void *self;      /* an address of the asking runtime (names the
+				* domain outside a domain call) */
+	const char *to, *from; /* open: the names, measured in the domain */
+	size_t to_len, from_len;
+	uint64_t handle;
+	const char *in;        /* conv: NULL: the flush call (iconv's inbuf
+				* or *inbuf NULL) */
+	size_t inleft;
+	char *out;             /* conv: NULL: no output (outbuf or *outbuf
+				* NULL) */
+	size_t outleft;
+	size_t in_used, out_used;  /* conv, out: bytes read and written, also
+				    * on failure (E2BIG, EILSEQ, EINVAL) */
+};
+
+/* A user, group or host lookup (PKR_RT_NSS), done by the program's C
+ * library with its NSS modules (loaded as iconv's are).  The answer's
+ * strings and arrays go into `buf` (`len` bytes) and the struct into
+ * `result` (a struct passwd, group or hostent of the domain's), with
+ * pointers into `buf`; for ADDRINFO `buf` gets the whole list (entries,
+ * addresses, names) with pointers into `buf`.  Returns 0 when the
+ * lookup ran (its outcome in the out fields), -1 with errno when the
+ * request was refused. */
+enum pkr_rt_nss_op {
+	PKR_NSS_PWNAM = 1,     /* getpwnam_r(name) */
+	PKR_NSS_PWUID,         /* getpwuid_r(id) */
+	PKR_NSS_GRNAM,         /* getgrnam_r(name) */
+	PKR_NSS_GRGID,         /* getgrgid_r(id) */
+	PKR_NSS_HOST,          /* gethostbyname_r(name) */
+	PKR_NSS_HOST2,         /* gethostbyname2_r(name, family) */
+	PKR_NSS_ADDRINFO,      /* getaddrinfo(name, service, hints) */
+};
+struct pkr_rt_nss {
+	int op;
+	int family;            /* host2: AF_* */
+	int hints;             /* addrinfo: 1 when the four below are the
+				* caller's hints */
+	int ai_flags, ai_family, ai_socktype, ai_protocol;
+	unsigned int id;       /* uid, gid */
+	const char *name;      /* NULL: none (addrinfo) */
+	size_t name_len;
+	const char *service;   /* addrinfo; NULL: none */
+	size_t service_len;
+	void *result;
+	char *buf;
+	size_t len;
+	int status;            /* out: the _r function's return value (an
+				* errno value), getaddrinfo's (EAI_*) */
+	int err;               /* out: errno after it */
+	int h_err;             /* out, host: h_errno after it */
+	int found;             /* out: 1 when *result (or buf) is filled */
+	size_t need;           /* out, addrinfo: the bytes the list takes;
+				* more than `len`: nothing was written (ask
+				* again with that much: a new lookup) */
 };
 
 /* A TLS module of the namespace, as the shim found it (PKR_RT_TLS). */

@@ -12,7 +12,8 @@
  * the last message of the thread.
  *
  * glibc's own internal loading (iconv's gconv modules, NSS) does not call
- * these and is not covered.
+ * these: iconv and the lookups that load modules go to the program's C
+ * library as a whole instead (rt_iconv.c, rt_nss.c).
  *
  * Not async-signal-safe.  Runs with the domain's rights.
  */

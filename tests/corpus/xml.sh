@@ -5,8 +5,10 @@
 # through copy relocations (xmlFree, xsltMaxDepth, version numbers), a
 # library used by another, non-isolated library (libxml2 alone: libxslt
 # calls it), C++ in the namespace (libxml2 needs ICU), an error path,
-# and two domains where one library needs the other (refused, status 127,
-# with the reason).
+# a document in ISO-8859-2 (libxml2's iconv needs a gconv module, which
+# glibc loads itself: it faulted in read mode before the runtime sent
+# iconv to the program's C library), and two domains where one library
+# needs the other (refused, status 127, with the reason).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/corpus/common.sh"
 
 need_pku
@@ -18,6 +20,10 @@ corpus_case xsltproc write,read libxml2.so.2 libxslt.so.1 libexslt.so.0 -- \
 corpus_case xmllint-format write,read libxml2.so.2 -- xmllint --format "$data/doc.xml"
 corpus_case xmllint-xpath write,read libxml2.so.2 -- xmllint --xpath '//book[year>1990]/title/text()' "$data/doc.xml"
 corpus_case xmllint-bad write,read libxml2.so.2 -- xmllint --noout "$data/bad.xml"
+corpus_case xmllint-latin2 write,read libxml2.so.2 -- xmllint "$data/latin2.xml"
+corpus_case xmllint-latin2-utf8 write,read libxml2.so.2 -- xmllint --encode UTF-8 "$data/latin2.xml"
+corpus_case xmllint-latin2-xpath write,read libxml2.so.2 -- \
+	xmllint --xpath '//book[@lang="cs"]/title/text()' "$data/latin2.xml"
 corpus_case xsltproc-libxml2-only write libxml2.so.2 -- \
 	xsltproc "$data/sort.xsl" "$data/doc.xml"
 
