@@ -4,7 +4,7 @@
 # function and struct lines takes the annotations of the shipped policy
 # for its library (PKREWIND_POLICIES), and with them its trusted-memory
 # mode, read.  Asserts:
-#  - xz -6 of 3 MB and xz -d, bzip2 -9 and -d, git hash-object -w (zlib)
+#  - xz -6 of 1 MB and xz -d, bzip2 -9 and -d, git hash-object -w (zlib)
 #    under two-line policies: output and status identical to the plain
 #    run, calls through the gate, no fault;
 #  - without shipped policies the same xz -6 is read mode without
@@ -25,7 +25,7 @@ need_prog git
 need_shim
 shipped=$top_srcdir/policy
 
-make_data "$tmp/data" 3145728
+make_data "$tmp/data" 1048576
 bare() {   # bare FILE DOMAIN LIBRARY...
 	_f=$1 _d=$2; shift 2
 	{ echo "domain $_d"; for _l in "$@"; do echo "    library $_l"; done; } >"$_f"

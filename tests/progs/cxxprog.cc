@@ -13,6 +13,15 @@
 
 #include "pkrcxx.h"
 
+// The program's own shape: its vtable is the program's libstdc++'s side.
+static int circles_deleted;
+struct circle : pkrcxx::shape {
+	int r;
+	explicit circle(int radius) : r(radius) {}
+	~circle() override { circles_deleted++; }
+	int area() const override { return 3 * r * r; }
+};
+
 // A program function the library calls back (annotated `callback`):
 // it throws above 10.
 static int cb(int n)
@@ -53,6 +62,13 @@ int main(int argc, char **argv)
 		std::printf("%s\n", pkrcxx::greet("program").c_str());
 	std::unique_ptr<pkrcxx::shape> s(pkrcxx::make_square(6));
 	std::printf("area %d\n", s->area());
+	if (callbacks) {
+		// The other way: the library calls the program's object.
+		circle c(5);
+		std::printf("the library measures the program's circle: %d\n", pkrcxx::measure(c));
+		pkrcxx::destroy(new circle(2));
+		std::printf("circles deleted by the library: %d\n", circles_deleted);
+	}
 	if (callbacks) {
 		// Exceptions the program throws through the library.
 		std::printf("callback: %d\n", pkrcxx::call_catch(cb, 5));
