@@ -141,6 +141,9 @@ struct pkr_domain {
 		char *name;
 		bool used;            /* the program's side refers to it */
 		bool shared;          /* made one copy */
+		bool watched;         /* its words watched (hooks.c) */
+		uintptr_t addr;       /* shared: the one copy, */
+		size_t size;          /* its size */
 	} *data;
 	size_t ndata;
 	size_t nfns;

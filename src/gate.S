@@ -42,89 +42,7 @@
  */
 #include "domains.h"
 #include "pkey.h"
-
-/* Every wrpkru of the gate: its address goes into the section
- * pkr_wrpkru_sites, so that a process running without protection keys
- * (if-no-keys rewind-only) can overwrite it with a no-op at start-up
- * (pkr_tramp_nokeys in tramp.c).  The instruction is 0f 01 ef. */
-	.macro	wrpkru_site
-.Lwrpkru\@:
-	wrpkru
-	.pushsection pkr_wrpkru_sites, "aw"
-	.quad	.Lwrpkru\@
-	.popsection
-	.endm
-
-/* rdpkru into %eax (clobbers %edx; %ecx must be 0), listed with the
- * wrpkru sites: without keys it is overwritten with xor %eax,%eax. */
-	.macro	rdpkru_site
-.Lrdpkru\@:
-	rdpkru
-	.pushsection pkr_wrpkru_sites, "aw"
-	.quad	.Lrdpkru\@
-	.popsection
-	.endm
-
-/* The only two ways the gate writes PKRU.  Both clobber %eax, %ecx, %edx.
- *
- * wrpkru_program: the program's rights (PKR_PROG_PKRU, a constant),
- * checked: jumping to the wrpkru with any other %eax (the gate as a
- * gadget) ends in pkr_gate_pkru_mismatch.
- *
- * wrpkru_domain: domain \dom's rights, from its descriptor.  Not checked:
- * after the write key 0 may be unreadable (trusted-memory none), so the
- * descriptor cannot be read back, and comparing with a register the
- * jumper also controls proves nothing.  The call or ret that follows is
- * the next instruction. */
-	.macro	wrpkru_program
-	mov	$PKR_PROG_PKRU, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
-	test	%eax, %eax
-	jnz	pkr_gate_pkru_mismatch
-	.endm
-
-	.macro	wrpkru_domain dom
-	mov	PKR_DOM_PKRU(\dom), %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	wrpkru_site
-	.endm
-
-
-/* Set the thread pointer to \reg: wrfsbase, or arch_prctl(ARCH_SET_FS)
- * on a CPU or kernel without FSGSBASE (every caller-saved register is
- * kept: this runs with argument or return registers live). */
-	.macro	setfs reg
-	cmpb	$0, pkr_fsgsbase(%rip)
-	je	91f
-	wrfsbase \reg
-	jmp	92f
-91:	push	%rax
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	mov	\reg, %rsi
-	mov	$PKR_ARCH_SET_FS, %edi
-	mov	$PKR_SYS_arch_prctl, %eax
-	syscall
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rax
-92:
-	.endm
+#include "gatemac.h"
 
 	.text
 
@@ -194,6 +112,8 @@ pkr_gate:
 	test	%r15, %r15
 	jnz	.Lfrom_domain
 .Lprogram_rights:
+	hooks_scan %r10, %r11, %r14, .Lhooks_in
+.Lhooks_in_done:
 	mov	PKR_DOM_INDEX(%r13), %r10d
 	shl	$PKR_TDOM_SHIFT, %r10
 	lea	PKR_T_DOMS(%rbx,%r10), %r14
@@ -291,6 +211,10 @@ pkr_gate:
 	setfs	%r11
 7:	mov	pkr_prog_errno_off(%rip), %r11
 	mov	%ecx, %fs:(%r11)
+	/* What the library stored into a shared variable (hooks.c), made a
+	 * trampoline before the program can call it. */
+	hooks_scan %rdi, %rsi, %rcx, .Lhooks_out
+.Lhooks_out_done:
 	mov	%r10, %rsp
 	mov	%r14, %rax
 	mov	%r15, %rdx
@@ -337,6 +261,14 @@ pkr_gate:
 .Lprepare:
 	call	pkr_gate_slow
 	jmp	.Lreload
+.Lhooks_in:
+	call	pkr_gate_hooks
+	jmp	.Lhooks_in_done
+.Lhooks_out:
+	push	%r10			/* %rsp was 16-byte aligned: as at .Lprepare */
+	call	pkr_gate_hooks
+	pop	%r10
+	jmp	.Lhooks_out_done
 	.cfi_endproc
 	.size	pkr_gate, .-pkr_gate
 
@@ -348,45 +280,21 @@ pkr_gate:
 	.p2align 4
 pkr_gate_slow:
 	.cfi_startproc
-	sub	$208, %rsp		/* 16-byte aligned for the C call */
-	.cfi_adjust_cfa_offset 208
-	movdqu	%xmm0, 0(%rsp)
-	movdqu	%xmm1, 16(%rsp)
-	movdqu	%xmm2, 32(%rsp)
-	movdqu	%xmm3, 48(%rsp)
-	movdqu	%xmm4, 64(%rsp)
-	movdqu	%xmm5, 80(%rsp)
-	movdqu	%xmm6, 96(%rsp)
-	movdqu	%xmm7, 112(%rsp)
-	mov	%rdi, 128(%rsp)
-	mov	%rsi, 136(%rsp)
-	mov	%rdx, 144(%rsp)
-	mov	%rcx, 152(%rsp)
-	mov	%r8, 160(%rsp)
-	mov	%r9, 168(%rsp)
-	mov	%rax, 176(%rsp)
-	mov	%r12, %rdi
-	call	pkr_gate_prepare
-	movdqu	0(%rsp), %xmm0
-	movdqu	16(%rsp), %xmm1
-	movdqu	32(%rsp), %xmm2
-	movdqu	48(%rsp), %xmm3
-	movdqu	64(%rsp), %xmm4
-	movdqu	80(%rsp), %xmm5
-	movdqu	96(%rsp), %xmm6
-	movdqu	112(%rsp), %xmm7
-	mov	128(%rsp), %rdi
-	mov	136(%rsp), %rsi
-	mov	144(%rsp), %rdx
-	mov	152(%rsp), %rcx
-	mov	160(%rsp), %r8
-	mov	168(%rsp), %r9
-	mov	176(%rsp), %rax
-	add	$208, %rsp
-	.cfi_adjust_cfa_offset -208
+	save_call pkr_gate_prepare, %r12
 	ret
 	.cfi_endproc
 	.size	pkr_gate_slow, .-pkr_gate_slow
+
+/* A watched word of a shared variable changed (hooks.c): refresh them,
+ * every argument register (and %xmm0-1, a return value) preserved. */
+	.type	pkr_gate_hooks, @function
+	.p2align 4
+pkr_gate_hooks:
+	.cfi_startproc
+	save_call pkr_hooks_refresh
+	ret
+	.cfi_endproc
+	.size	pkr_gate_hooks, .-pkr_gate_hooks
 
 /* Leave a call: %rsp = its record, %rbx = thread state, %rax/%rdx = the
  * values to return.  The normal return path ends here, and so does a
@@ -535,236 +443,6 @@ pkr_gate_pkru_mismatch:
 	ud2
 	.size	pkr_gate_pkru_mismatch, .-pkr_gate_pkru_mismatch
 
-/* The way back from a callback's function to the library (pkr_cb_entry
- * and pkr_cb_landing): %rbx thread state, %r13 domain, %rsp just above
- * the stacked-argument window.  The domain's thread pointer and stack
- * pointer back, the library's stack and callee-saved registers, the
- * domain's rights last.  Leaves %r8 and %r9 alone. */
-.macro cb_leave cfi=0
-	mov	PKR_DOM_ARGWORDS(%r13), %rcx
-	lea	15(,%rcx,8), %rcx
-	and	$-16, %rcx
-	add	%rcx, %rsp			/* the window */
-	mov	%r13, PKR_T_CUR(%rbx)
-	mov	PKR_DOM_INDEX(%r13), %r11d
-	shl	$PKR_TDOM_SHIFT, %r11
-	cmpq	$0, PKR_DOM_SHADOW(%r13)
-	je	2f
-	mov	PKR_T_DOMS+PKR_TDOM_SHADOW_TP(%rbx,%r11), %rcx
-	setfs	%rcx
-2:	pop	%rcx				/* td->sp as it was */
-	pop	%rsp				/* the library's stack */
-	.if \cfi
-	.cfi_def_cfa %rsp, 56
-	.endif
-	mov	%rcx, PKR_T_DOMS+PKR_TDOM_SP(%rbx,%r11)
-	mov	%r13, %r10
-	pop	%r13
-	.if \cfi
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %r13
-	.endif
-	pop	%r12
-	.if \cfi
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %r12
-	.endif
-	pop	%rbx
-	.if \cfi
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %rbx
-	.endif
-	add	$24, %rsp			/* the three saved registers */
-	.if \cfi
-	.cfi_adjust_cfa_offset -24
-	.endif
-	wrpkru_domain %r10
-.endm
-
-/* A callback (tramp.h): the library calls a stub the shim gave it for a
- * program function; the stub jumps here with %r11d = its slot, the
- * arguments live, the domain's rights, stack and thread pointer, and the
- * library's return address at (%rsp).
- *
- * The program's rights first (checked).  Then only key-0 memory decides:
- * the thread state from the GS anchor, the running domain from it, the
- * slot checked against the table's bounds and owner (else the trap
- * pkr_cb_bad, rewound as the domain's fault), and the program's stack
- * below the record of the call that entered the domain (t->top), which
- * must have come from the program.  While the function runs, the thread
- * is the program's (t->cur = NULL: a fault in it is the program's own), a
- * call from it into the same domain starts below the library's frames
- * (td->sp lowered), and %fs is the real thread pointer.  Then all of it
- * back, the domain's rights last.  Stacked arguments: the domain's
- * window of them (stack-args, 8 words by default) is copied from the
- * library's stack to the program's.  %rax, %rdx, %xmm0 and %xmm1 come
- * back as the function left them.  A stub called with the program's
- * rights (PKRU 0: the library handed the pointer back and the program
- * calls it) jumps straight to the function. */
-	.globl	pkr_cb_entry
-	.hidden	pkr_cb_entry
-	.type	pkr_cb_entry, @function
-	.p2align 4
-pkr_cb_entry:
-	.cfi_startproc
-	/* An exception the program's function throws and does not catch
-	 * stops at this frame (gate_exc.c, pkr_cb_personality): it is
-	 * raised again inside the domain, from the library's call. */
-	.cfi_personality 0x1b, pkr_cb_personality
-	push	%rcx			/* on the caller's stack: what rdpkru */
-	.cfi_adjust_cfa_offset 8
-	push	%rdx			/* and wrpkru clobber */
-	.cfi_adjust_cfa_offset 8
-	push	%rax
-	.cfi_adjust_cfa_offset 8
-	cmp	$PKR_MAX_CB, %r11d
-	jae	pkr_cb_bad
-	/* Called with the program's rights (PKRU 0: the program calls a
-	 * function pointer the library handed back)?  Then it is just the
-	 * function.  Without keys every caller is (the rdpkru becomes a
-	 * zeroing of %eax).  Nothing of key 0 is read before this: a none
-	 * mode library may not. */
-	xor	%ecx, %ecx
-	rdpkru_site
-	test	%eax, %eax
-	jz	.Lcb_direct
-	wrpkru_program
-	mov	%gs:PKR_T_SELF, %r10
-	test	%r10, %r10
-	jz	pkr_cb_bad
-	cmp	PKR_T_SELF(%r10), %r10
-	jne	pkr_cb_bad
-	mov	PKR_T_CUR(%r10), %rax		/* the running domain */
-	test	%rax, %rax
-	jz	pkr_cb_bad
-	mov	%r11d, %r11d
-	shl	$PKR_CB_SHIFT, %r11
-	lea	pkr_cbs(%rip), %rcx
-	add	%rcx, %r11			/* the slot */
-	cmp	PKR_CB_DOM(%r11), %rax
-	jne	pkr_cb_bad
-	mov	PKR_T_TOP(%r10), %rcx		/* the call's record */
-	test	%rcx, %rcx
-	jz	pkr_cb_bad
-	cmpq	$0, PKR_FR_PREV_DOM(%rcx)
-	jne	pkr_cb_bad			/* entered from another domain */
-	/* The library's own callee-saved registers, which the gate uses,
-	 * on its stack (they are the library's to break anyway).  Then,
-	 * still on that stack, this thread's stack pointer of the domain
-	 * goes below it (under the red zone), so that a call from the
-	 * program into the domain - the callback's, or a signal handler's
-	 * at any instruction from here on - starts below the library's
-	 * frames.  Only then onto the program's stack, below the record;
-	 * the way back undoes it in the reverse order (fault.c lowers the
-	 * stack pointer from %rsp whenever %rsp is on a domain's stack). */
-	push	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbx, 0
-	push	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r12, 0
-	push	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r13, 0
-	mov	%r10, %rbx			/* thread state */
-	mov	%rax, %r13			/* the domain */
-	lea	-64(%rcx), %r12			/* the program's stack */
-	and	$-16, %r12
-	mov	PKR_DOM_INDEX(%r13), %eax
-	shl	$PKR_TDOM_SHIFT, %rax
-	lea	PKR_T_DOMS(%rbx,%rax), %rax	/* this thread's slot of the domain */
-	mov	PKR_TDOM_SP(%rax), %rcx		/* td->sp as it was */
-	lea	-128(%rsp), %rdx
-	and	$-16, %rdx
-	mov	%rdx, PKR_TDOM_SP(%rax)
-	mov	%rsp, %rdx			/* the library's %rsp */
-	.cfi_def_cfa_register %rdx
-	mov	%r12, %rsp			/* onto the program's stack */
-	push	%rdx
-	push	%rcx
-	mov	%rdx, %r12			/* the library's %rsp */
-	.cfi_def_cfa_register %r12
-	movq	$0, PKR_T_CUR(%rbx)
-	cmpq	$0, PKR_DOM_SHADOW(%r13)
-	je	1f
-	mov	PKR_T_TP(%rbx), %rcx
-	setfs	%rcx
-1:	mov	PKR_CB_TARGET(%r11), %r11
-	/* The stacked arguments: the domain's window (stack-args) of the
-	 * library's stack above its return address (56(%r12): above the
-	 * six words pushed here and that address) goes where the function
-	 * looks for them, above its own return address.  The window lies
-	 * inside the domain's stack: the forward gate reserved it at the
-	 * top. */
-	mov	PKR_DOM_ARGWORDS(%r13), %rcx
-	lea	15(,%rcx,8), %rax
-	and	$-16, %rax
-	sub	%rax, %rsp			/* 2 pushes + this: 16-byte aligned */
-	test	%rcx, %rcx
-	jz	4f
-3:	dec	%rcx
-	mov	56(%r12,%rcx,8), %rdx
-	mov	%rdx, (%rsp,%rcx,8)
-	jnz	3b
-4:	/* The library's %rax, %rdx and %rcx (pushed first, above its
-	 * three callee-saved registers). */
-	mov	24(%r12), %rax
-	mov	32(%r12), %rdx
-	mov	40(%r12), %rcx
-	call	*%r11
-	mov	%rax, %r8
-	mov	%rdx, %r9
-	cb_leave 1
-	mov	%r8, %rax
-	mov	%r9, %rdx
-	ret
-
-.Lcb_direct:
-	.cfi_def_cfa %rsp, 32
-	mov	%r11d, %r11d
-	shl	$PKR_CB_SHIFT, %r11
-	lea	pkr_cbs(%rip), %rax
-	mov	PKR_CB_TARGET(%rax,%r11), %r11
-	pop	%rax
-	.cfi_adjust_cfa_offset -8
-	pop	%rdx
-	.cfi_adjust_cfa_offset -8
-	pop	%rcx
-	.cfi_adjust_cfa_offset -8
-	jmp	*%r11
-	.cfi_endproc
-	.size	pkr_cb_entry, .-pkr_cb_entry
-
-/* Where an exception the program's function threw lands, in
- * pkr_cb_entry's frame as right after its call (pkr_cb_personality set
- * it up): the program's rights and %fs, %rbx %r12 %r13 as there, %rax =
- * the exception, %rdx = the namespace's _Unwind_RaiseException.  The way
- * back to the library is the ordinary one; then, with the library's
- * return address on top, as if the library had called pkr_cb_rethrow
- * where it called the function, the domain's unwinder raises the same
- * exception inside: the library's catch gets it. */
-	.globl	pkr_cb_landing
-	.hidden	pkr_cb_landing
-	.type	pkr_cb_landing, @function
-	.p2align 4
-pkr_cb_landing:
-	mov	%rax, %r8
-	mov	%rdx, %r9
-	cb_leave
-	mov	%r8, %rdi
-	mov	%r9, %rsi
-	jmp	pkr_cb_rethrow
-	.size	pkr_cb_landing, .-pkr_cb_landing
-
-/* A callback slot that is not the running domain's, or no domain call on
- * this thread: trap; the fault handler reports it and rewinds the
- * domain's call (fault.c). */
-	.globl	pkr_cb_bad
-	.hidden	pkr_cb_bad
-	.type	pkr_cb_bad, @function
-pkr_cb_bad:
-	ud2
-	.size	pkr_cb_bad, .-pkr_cb_bad
 
 /* The reverse gate (service.h): the runtime, running with its domain's
  * rights, asks the program's side for exit, fork or a longjmp out.  The

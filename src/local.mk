@@ -27,14 +27,14 @@ src_libpkrewind_la_SOURCES = \
 	src/domains.c src/domains.h \
 	src/pkey.c src/pkey.h \
 	src/thread.c src/thread.h \
-	src/gate.S src/gate_exc.c src/tramp.c src/tramp.h \
+	src/gate.S src/cbgate.S src/gatemac.h src/gate_exc.c src/tramp.c src/tramp.h \
 	src/marshal.c src/marshal_gate.S src/marshal.h src/lend.c src/lend.h \
 	src/learn.c src/learn.h \
 	src/loader.c src/loader_fini.c src/loader.h \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h src/jump.c src/jump.h \
-	src/envsync.c src/envsync.h src/tlsdesc.c src/tlsdesc.h \
+	src/envsync.c src/envsync.h src/tlsdesc.c src/tlsdesc.h src/hooks.c src/hooks.h \
 	src/crossheap.c src/crossheap.h \
 	src/shared.c src/shared.h \
 	src/service.c src/service_io.c src/service_tls.c src/service_thread.c src/service_env.c src/service_dl.c src/service_heap.c \

@@ -154,6 +154,8 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 		pkr_log(PKR_LOG_INFO, "domain %s: data object '%s' (%zu bytes) is shared: one "
 			"copy, the library's at %p; %ld reference%s of the program point there",
 			dn, x->name, size, (void *)ns, refs, refs == 1 ? "" : "s");
+		x->addr = ns;
+		x->size = size;
 		x->shared = true;
 		return 0;
 	}
@@ -218,6 +220,8 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 	if (refs == 0)
 		pkr_log(PKR_LOG_INFO, "domain %s: the library's code does not refer to data "
 			"object '%s' through its GOT (it may not use it at all)", dn, x->name);
+	x->addr = one;
+	x->size = size;
 	x->shared = true;
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "crossheap.h"
 #include "domains.h"
 #include "envsync.h"
+#include "hooks.h"
 #include "service.h"
 #include "elf.h"
 #include "fault.h"
@@ -299,6 +300,15 @@ static void refresh(struct objs *op)
 				pkr_shim_unlock();
 				fail_closed("cannot share the library's data objects with the "
 					    "program");
+			}
+		/* Function pointers stored into them later (hooks.c). */
+		for (size_t i = 0; i < PKR_MAX_DOM; i++)
+			for (size_t j = 0; pkr_domains[i] && j < pkr_domains[i]->ndata; j++) {
+				struct pkr_data *x = &pkr_domains[i]->data[j];
+				if (x->shared && !x->watched) {
+					pkr_hooks_add(pkr_domains[i], x->addr, x->size);
+					x->watched = true;
+				}
 			}
 		pkr_envsync_all();
 	}

@@ -159,3 +159,17 @@ void *pkr_tramp_callback_target(const void *p)
 		return NULL;
 	return pkr_cbs[(a - b) / CB_STUB].target;
 }
+
+bool pkr_tramp_is_stub(const void *p)
+{
+	const unsigned char *b = p;
+	uint64_t g;
+
+	if (pkr_tramp_callback_target(p))
+		return true;
+	if (b[0] != 0x49 || b[1] != 0xbb || b[10] != 0x49 || b[11] != 0xba ||
+	    b[20] != 0x41 || b[21] != 0xff || b[22] != 0xe2)
+		return false;
+	memcpy(&g, b + 12, 8);
+	return g == (uint64_t)(uintptr_t)&pkr_gate || g == (uint64_t)(uintptr_t)&pkr_mgate;
+}

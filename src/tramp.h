@@ -10,6 +10,7 @@
 #define PKR_TRAMP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "domains.h"
@@ -21,7 +22,7 @@ int pkr_tramp_build(struct pkr_fn *fns, size_t n);
 
 /* Callbacks (reverse gates).  A program function the library is handed
  * (an argument or field annotated `callback`) is replaced by a stub that
- * enters pkr_cb_entry (gate.S) with its slot number: the program's
+ * enters pkr_cb_entry (cbgate.S) with its slot number: the program's
  * rights, the program's stack below the current call's record, the real
  * thread pointer, the domain marked inactive (a fault in the function is
  * the program's own), then back into the domain.  Slots are key-0
@@ -37,6 +38,9 @@ extern struct pkr_cb pkr_cbs[PKR_MAX_CB];
 void *pkr_tramp_callback(struct pkr_domain *d, void *target);
 /* The target of a callback stub, or NULL if p is none. */
 void *pkr_tramp_callback_target(const void *p);
+/* Is p (readable code) a stub: a function's way into the gate, or a
+ * callback's? */
+bool pkr_tramp_is_stub(const void *p);
 
 /* Without protection keys (pkr_nokeys): overwrite every wrpkru of the
  * gate and the handler entries (listed in the section pkr_wrpkru_sites

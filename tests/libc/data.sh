@@ -8,7 +8,10 @@
 #  - write mode: every write of either side is seen by the other; the
 #    program calls the library's function through the variable (through
 #    the gate: counted); the library calls the program's function the
-#    program stored; memory from the library's malloc, through the
+#    program stored, also one that writes the program's memory (with the
+#    program's rights: a callback stub made at the next crossing); the
+#    program calls, through the gate, a function of the library's the
+#    library stored there after start-up; memory from the library's malloc, through the
 #    variables, is freed by the program through them; the library frees
 #    and reallocates blocks the program allocated (ownership passed in:
 #    the program's allocator does it): output identical to the plain
@@ -16,7 +19,9 @@
 #  - read mode, copy relocations: the same, except that the library's two
 #    writes are rewound (reported), and the program still sees its own
 #    values, and the library may not change the program's heap: its free
-#    leaves the block allocated (a warning), its realloc fails;
+#    leaves the block allocated (a warning), its realloc fails; the
+#    program's hook that writes the program's memory still works (a
+#    callback); the library's store of its own function is rewound;
 #  - read mode, GOT slots: the int and the array are the library's copy
 #    (the program's references point there), so the library's writes
 #    succeed and the program sees them; the function-pointer variables
@@ -53,7 +58,7 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 	check_run "$tmp/want" "$tmp/out" "$tmp/err" "$prog share (write)"
 	! grep -v ': stats: ' "$tmp/err" | grep -q . ||
 		{ show "$tmp/err" stderr; fail "$prog (write): messages besides the stats"; }
-	test "$(stats_calls "$tmp/err" pkrdata_twice)" = 1 ||
+	test "$(stats_calls "$tmp/err" pkrdata_twice)" = 2 ||
 		{ show "$tmp/err" stderr; fail "$prog (write): the program's call through pkrdata_hook did not go through the gate"; }
 
 	if test $prog = dataprog; then
@@ -61,12 +66,14 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 		sed -e 's/^program reads the counter the library wrote: .*/library'"'"'s write refused (-1); program reads 7/' \
 		    -e 's/^program reads the array element the library wrote: .*/library'"'"'s array write refused (-1); program reads 2/' \
 		    -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
+		    -e 's/^program calls the library.s function the library stored: .*/library'"'"'s store of its function refused (-1)/' \
 		    "$tmp/want" >"$tmp/want.read"
 	else
 		# Reached through GOT slots only: the int and the array are
 		# the library's copy, which it writes in every mode.
 		say "$prog, read mode: the library writes its own copy of the int and the array"
 		sed -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
+		    -e 's/^program calls the library.s function the library stored: .*/library'"'"'s store of its function refused (-1)/' \
 		    "$tmp/want" >"$tmp/want.read"
 	fi
 	extra_env=PKREWIND_LOG=info shim "$pols/data-read.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"

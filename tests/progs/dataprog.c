@@ -34,6 +34,16 @@ static void check(const char *what, long got, long want)
 	status |= got != want;
 }
 
+static int counted;
+
+/* A hook that writes the program's memory: the library must call it with
+ * the program's rights (a callback), even in read mode. */
+static int counting(int x)
+{
+	counted++;
+	return 10 * x;
+}
+
 static int triple(int x)
 {
 	return 3 * x;
@@ -63,6 +73,15 @@ static int share(void)
 	check("program calls the library's hook", pkrdata_hook(21), 42);
 	pkrdata_hook = triple;
 	check("library calls the hook the program set", pkrdata_call(5), 15);
+	pkrdata_hook = counting;
+	check("library calls the program's hook that writes the program's memory", pkrdata_call(4), 40);
+	check("the program's hook ran once", counted, 1);
+	r = pkrdata_hook_back();
+	if (r == 1)
+		check("program calls the library's function the library stored", pkrdata_hook(21), 42);
+	else
+		printf("library's store of its function refused (%d)\n", r);
+	pkrdata_hook = triple;
 	s = pkrdata_strdup("shared");
 	check("library's string", s && strcmp(s, "shared") == 0, 1);
 	pkrdata_free(s);
