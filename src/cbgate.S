@@ -135,15 +135,9 @@ pkr_cb_entry:
 	 * frames.  Only then onto the program's stack, below the record;
 	 * the way back undoes it in the reverse order (fault.c lowers the
 	 * stack pointer from %rsp whenever %rsp is on a domain's stack). */
-	push	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbx, 0
-	push	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r12, 0
-	push	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r13, 0
+	cfi_push %rbx
+	cfi_push %r12
+	cfi_push %r13
 	mov	%r10, %rbx			/* thread state */
 	mov	%rax, %r13			/* the domain */
 	lea	-64(%rcx), %r12			/* the program's stack */

@@ -56,24 +56,12 @@ pkr_gate:
 	 * frame (gate_exc.c): the namespace's unwinder finds this FDE
 	 * through _dl_find_object and asks this personality. */
 	.cfi_personality 0x1b, pkr_gate_personality
-	push	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbp, 0
-	push	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbx, 0
-	push	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r12, 0
-	push	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r13, 0
-	push	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r14, 0
-	push	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r15, 0
+	cfi_push %rbp
+	cfi_push %rbx
+	cfi_push %r12
+	cfi_push %r13
+	cfi_push %r14
+	cfi_push %r15
 	sub	$PKR_FR_LOCALS, %rsp
 	.cfi_adjust_cfa_offset PKR_FR_LOCALS
 	/* %rbp = the record for the rest of the call: unwinders find the
@@ -455,15 +443,9 @@ pkr_gate_pkru_mismatch:
 	.p2align 4
 pkr_service:
 	.cfi_startproc
-	push	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbx, 0
-	push	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r12, 0
-	push	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r13, 0
+	cfi_push %rbx
+	cfi_push %r12
+	cfi_push %r13
 	mov	%rdi, %r12
 	mov	%rsi, %r13
 	mov	%rdx, %rbx

@@ -95,6 +95,13 @@
 92:
 	.endm
 
+/* push \reg, saved where the caller's value of it is (CFI). */
+.macro cfi_push reg
+	push	\reg
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset \reg, 0
+.endm
+
 /* Call C function \fn (with \arg, if given, as its argument) with every
  * argument register preserved (%rdi %rsi %rdx %rcx %r8 %r9 %rax
  * %xmm0-7), inside a function whose CFA is %rsp + 8 at the macro. */
