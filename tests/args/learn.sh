@@ -12,6 +12,9 @@
 #     lines `function pkrann_fill (inout [arg2])`, `pkrann_inc (inout
 #     [arg2 x 4])`, `pkrann_rev (inout [arg4], inout [4])`,
 #     `pkrann_each (-, -, callback)`;
+#  1b. a 40-byte write across a page boundary (annprog pagecross) is
+#     learned whole: pkrann_fill (inout [arg2]), not the bytes before the
+#     boundary;
 #  2. annprog buffers under OUT: the plain output, no fault (stats);
 #     under BASE made read mode without annotations it faults (the
 #     control);
@@ -68,6 +71,12 @@ for want in 'function pkrann_fill (inout \[arg2\])' 'function pkrann_inc (inout 
 done
 grep -q 'function pkrann_len fault-return 0' "$tmp/out.policy" ||
 	{ show "$tmp/out.policy" OUT; fail "OUT lost BASE's function line"; }
+
+say "learning a buffer that crosses a page boundary (annprog pagecross)"
+learn "$data/learn-base.policy" "$tmp/cross.policy" "$annprog" pagecross >"$tmp/out" 2>"$tmp/err"
+test $st -eq 0 || { show "$tmp/err" stderr; fail "pkrewind learn pagecross: $(describe_status)"; }
+grep -q 'function pkrann_fill (inout \[arg2\])' "$tmp/cross.policy" ||
+	{ show "$tmp/cross.policy" OUT; fail "a 40-byte write across a page boundary was not learned whole (inout [arg2])"; }
 
 say "annprog buffers under the learned policy"
 extra_env=PKREWIND_STATS=1 shim "$tmp/out.policy" "$annprog" buffers >"$tmp/out" 2>"$tmp/err"

@@ -6,6 +6,8 @@
  *                     struct field, one handed back), which write the
  *                     program's memory and call into the library again
  *   annprog buffers   buffers, lengths and a callback: what learn mode infers
+ *   annprog pagecross pkrann_fill of 40 bytes across a page boundary (24
+ *                     before it), then of 12: learn mode must see all 40
  *   annprog cbcrash   a program callback with a NULL dereference
  *   annprog forgecb   the library calls a callback stub not its own
  *   annprog sretfault a struct returned by value from a call that faults
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "pkrann.h"
 
 #define PAGE 4096ul
@@ -236,6 +239,17 @@ int main(int argc, char **argv)
 		return calls();
 	if (!strcmp(what, "callbacks"))
 		return callbacks();
+	if (!strcmp(what, "pagecross")) {
+		char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		if (m == MAP_FAILED)
+			return 2;
+		memset(m, '.', 8192);
+		printf("fill: %zu\n", pkrann_fill(m + 4096 - 24, 40, 'x'));
+		printf("fill: %zu\n", pkrann_fill(m + 100, 12, 'y'));
+		printf("[%.48s]\n", m + 4096 - 32);
+		return 0;
+	}
 	if (!strcmp(what, "buffers")) {
 		/* What `pkrewind learn` can infer: buffers arguments point at,
 		 * their lengths, and a callback that writes the program. */
