@@ -46,9 +46,9 @@
 
 #include "domains.h"
 #include "hooks.h"
-#include "interpose.h"
 #include "log.h"
 #include "maps.h"
+#include "shared.h"
 #include "thread.h"
 #include "tramp.h"
 
@@ -92,8 +92,11 @@ static uintptr_t convert(struct pkr_domain *d, uintptr_t v, const struct pkr_map
 		return v;
 	owner = pkr_domain_of(v, NULL, NULL);
 	if (owner) {
-		stub = pkr_interpose_stub_for((void *)v, NULL, NULL);
-		if (!stub)
+		/* As at start-up (shared.c): an exported function or the
+		 * runtime's allocator. */
+		bool missing = false;
+		stub = pkr_shared_stub_for(owner, v, m, n, &missing);
+		if (missing)
 			pkr_log(PKR_LOG_ERROR, "domain %s: a shared variable now points to a "
 				"function of the namespace with no trampoline (0x%lx): the "
 				"program would run it without isolation", owner->pol->name,

@@ -25,10 +25,7 @@
 #include "real.h"
 #include "shared.h"
 
-/* The trampoline for a function pointer into d's namespace: an exported
- * function of its libraries, or the runtime's allocator.  NULL if v is
- * not code of the namespace; *missing when it is, but has no stub. */
-static void *stub_for(const struct pkr_domain *d, uintptr_t v, const struct pkr_map *m,
+void *pkr_shared_stub_for(const struct pkr_domain *d, uintptr_t v, const struct pkr_map *m,
 		      long n, bool *missing)
 {
 	const struct pkr_fn *const rt[] = { d->rt_free, d->rt_realloc, d->rt_malloc, d->rt_calloc };
@@ -116,7 +113,7 @@ static bool holds_code(const struct pkr_domain *d, uintptr_t ns, size_t size,
 		uintptr_t v;
 		bool missing = false;
 		memcpy(&v, (const void *)(ns + off), sizeof v);
-		if (stub_for(d, v, m, n, &missing) || missing)
+		if (pkr_shared_stub_for(d, v, m, n, &missing) || missing)
 			return true;
 	}
 	return false;
@@ -185,7 +182,7 @@ static int share(struct pkr_domain *d, struct pkr_data *x, const struct pkr_map 
 			bool missing = false;
 			void *stub;
 			memcpy(&v, buf + off, sizeof v);
-			stub = stub_for(d, v, m, n, &missing);
+			stub = pkr_shared_stub_for(d, v, m, n, &missing);
 			if (stub) {
 				v = (uintptr_t)stub;
 				memcpy(buf + off, &v, sizeof v);

@@ -41,10 +41,21 @@
 #ifndef PKR_SHARED_H
 #define PKR_SHARED_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "domains.h"
+#include "maps.h"
 
 /* Share d's data objects that the program uses and are not shared yet.
  * 0, or -1 (the caller fails closed; the reason was logged). */
 int pkr_shared_data(struct pkr_domain *d);
+
+/* The trampoline for a function pointer into d's namespace: an exported
+ * function of its libraries, or the runtime's allocator.  NULL if v is
+ * not code of the namespace; *missing when it is, but has no stub.
+ * m, n: the process's mappings (pkr_read_maps).  Also hooks.c's. */
+void *pkr_shared_stub_for(const struct pkr_domain *d, uintptr_t v, const struct pkr_map *m,
+			  long n, bool *missing);
 
 #endif

@@ -286,11 +286,9 @@ static void collect(void)
 {
 	for (size_t i = 0; i < NPROXY; i++) {
 		struct proxy *p = &proxies[i];
-		struct pkr_rt_io r = { PKR_IO_STATE, -1, NULL, NULL, 0, 1, NULL, 0 };
-		if (atomic_load(&p->state) != 2 || p->std != -1)
-			continue;
-		r.fp = p->foreign;
-		if (pkr_rt_service(PKR_RT_IO, (long)&r, 0) >= 0)
+		/* arg 1: asked without a diagnostic */
+		if (atomic_load(&p->state) != 2 || p->std != -1 ||
+		    io(p, PKR_IO_STATE, NULL, 0, 1) >= 0)
 			continue;
 		p->closed = true;
 		real_fclose(p->px);    /* px_close frees the slot */
