@@ -130,6 +130,22 @@ bool pkr_domain_in_objs(const struct pkr_domain *d, uintptr_t a, size_t len)
 	return false;
 }
 
+void *pkr_domain_vt_entry(const struct pkr_domain *d, uintptr_t target)
+{
+	size_t lo = 0, hi = d ? d->nvt : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->vt_targets[mid] == target)
+			return d->vt_entries[mid];
+		if (d->vt_targets[mid] < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 struct link_map *pkr_domain_first_object(const struct pkr_domain *d)
 {
 	struct link_map *l = NULL;

@@ -170,6 +170,11 @@ struct pkr_domain {
 	void (*ns_delete)(void *exc);
 	int (*ns_raise)(void *exc);   /* _Unwind_RaiseException: a callback's
 				       * exception raised inside (gate_exc.c) */
+	/* The namespace's virtual functions (loader_vtab.c): vt_targets
+	 * sorted, vt_entries[i] the entry its vtable slots now hold. */
+	const uintptr_t *vt_targets;
+	void **vt_entries;
+	size_t nvt;
 	uintptr_t lend_win;           /* lend.c: its lending window, 0: none yet */
 	size_t lend_used;             /* bytes of it in use for the current call */
 };
@@ -238,6 +243,9 @@ struct pkr_domain *pkr_domain_of_heap(uintptr_t a);
 /* Does [a, a + len) lie inside one of d's namespace objects (d->objs)?
  * Async-signal-safe. */
 bool pkr_domain_in_objs(const struct pkr_domain *d, uintptr_t a, size_t len);
+/* The entry a vtable slot of d's namespace holding `target` now holds
+ * (loader_vtab.c), or NULL.  Async-signal-safe (a binary search). */
+void *pkr_domain_vt_entry(const struct pkr_domain *d, uintptr_t target);
 
 /* The first object of d's namespace, in load order (follow l_next);
  * NULL if ld.so does not say. */

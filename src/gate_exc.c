@@ -24,6 +24,10 @@
  * reads the thread state and the domain record (key 0, readable in read
  * and write modes; in none mode the unwinder cannot even read the shim's
  * tables, so the throw faults and is rewound).  Not async-signal-safe.
+ *
+ * On the program's side the exception's destructor, a namespace
+ * function, is pointed at its vtable entry (loader_vtab.c) when it has
+ * one: it runs through the gate.
  */
 #include "config.h"
 
@@ -106,10 +110,34 @@ long pkr_gate_exc_fault(void)
 	return f->fault_void ? 0 : (long)f->fault_value;
 }
 
+/* The destructor of a C++ exception object the library threw: the
+ * program's libstdc++ calls it when its catch ends.  Where it is a
+ * virtual function of the namespace (a class with a virtual destructor:
+ * every std::exception), the header is pointed at its vtable entry, so
+ * it runs through the gate with the domain's rights.  The header
+ * (libstdc++'s __cxa_refcounted_exception, Itanium ABI) ends with the
+ * _Unwind_Exception; the destructor is 72 bytes before it. */
+#define PKR_GXX_PRIMARY 0x474e5543432b2b00ULL   /* "GNUCC++\0" */
+#define PKR_GXX_DTOR_OFF 72
+
+static void dtor_through_gate(struct _Unwind_Exception *exc)
+{
+	uintptr_t *dtor = (uintptr_t *)((char *)exc - PKR_GXX_DTOR_OFF);
+	void *e = NULL;
+
+	if (exc->exception_class != PKR_GXX_PRIMARY || !*dtor)
+		return;
+	for (size_t i = 0; i < PKR_MAX_DOM && !e; i++)
+		e = pkr_domain_vt_entry(__atomic_load_n(&pkr_domains[i], __ATOMIC_ACQUIRE), *dtor);
+	if (e)
+		*dtor = (uintptr_t)e;
+}
+
 void pkr_gate_rethrow(struct _Unwind_Exception *exc)
 {
 	static _Unwind_Reason_Code (*raise)(struct _Unwind_Exception *);
 
+	dtor_through_gate(exc);
 	if (!raise)
 		raise = (_Unwind_Reason_Code (*)(struct _Unwind_Exception *))
 			pkr_real.dlsym(RTLD_DEFAULT, "_Unwind_RaiseException");

@@ -250,8 +250,10 @@ static size_t add_runtime_fns(struct pkr_domain *d, struct pkr_fn *f)
 static int build_exports(struct pkr_domain *d)
 {
 	struct pkr_symtab tabs[PKR_MAX_LIBS];
-	size_t total = 0, k = 0, nfini, fini0, fini_n;
+	size_t total = 0, k = 0, nfini, fini0, fini_n, nvt;
+	struct pkr_vtabs *vt;
 	char err[256];
+	int rc;
 
 	for (size_t i = 0; i < d->nlibs; i++) {
 		struct link_map *lm = NULL;
@@ -270,12 +272,15 @@ static int build_exports(struct pkr_domain *d)
 	/* + the runtime's functions (crossheap.c, service_thread.c, shared.c)
 	 * and the namespace's destructors (loader_fini.c) */
 	nfini = pkr_loader_fini_count(d);
-	d->fns = calloc(total + PKR_RT_FNS + nfini, sizeof *d->fns);
+	vt = pkr_loader_vtab_scan(d);
+	nvt = pkr_loader_vtab_count(vt);
+	d->fns = calloc(total + PKR_RT_FNS + nfini + nvt, sizeof *d->fns);
 	d->hash_size = total * 2 + 1;
 	d->hash = calloc(d->hash_size, sizeof *d->hash);
 	if (!d->fns || !d->hash) {
 		for (size_t i = 0; i < d->nlibs; i++)
 			pkr_dynsym_free(&tabs[i]);
+		pkr_loader_vtab_free(vt);
 		return -1;
 	}
 	for (size_t i = 0; i < d->nlibs; i++) {
@@ -337,13 +342,19 @@ static int build_exports(struct pkr_domain *d)
 	fini0 = k;
 	fini_n = pkr_loader_fini_fns(d, &d->fns[k], nfini);
 	k += fini_n;
+	k += pkr_loader_vtab_fns(vt, d, &d->fns[k], nvt);
 	d->fns_bytes = k * sizeof *d->fns;
 	if (pkr_tramp_build(d->fns, k) != 0) {
 		pkr_log(PKR_LOG_ERROR, "domain %s: cannot map trampolines: %s",
 			d->pol->name, strerror(errno));
+		pkr_loader_vtab_free(vt);
 		return -1;
 	}
-	if (pkr_loader_fini_patch(d, &d->fns[fini0], fini_n) != 0)
+	rc = pkr_loader_fini_patch(d, &d->fns[fini0], fini_n);
+	if (rc == 0)
+		rc = pkr_loader_vtab_patch(vt, d);
+	pkr_loader_vtab_free(vt);
+	if (rc != 0)
 		return -1;
 	/* Functions named in the policy that the library does not export. */
 	for (size_t i = 0; i < d->pol->nfunctions; i++) {
@@ -545,6 +556,14 @@ struct pkr_domain *pkr_loader_create(const struct pkr_domain_policy *dp, unsigne
 	for (size_t i = 0; i < d->nlibs; i++)
 		if (d->libs[i].base_lo)
 			pkr_loader_fini_disable(d, d->libs[i].path);
+	{
+		struct link_map *main_map = pkr_real.dlopen(NULL, RTLD_NOW);
+		int rc = pkr_loader_vtab_program(d, main_map);
+		if (main_map)
+			pkr_real.dlclose(main_map);     /* it stays: the program */
+		if (rc != 0)
+			goto fail;
+	}
 	d->rt = shared;
 	pkr_log(PKR_LOG_DEBUG, "domain %s: the runtime's bootstrap heap holds %lu bytes",
 		dp->name, (unsigned long)(*shared->boot_dirty_hi - shared->boot_base));

@@ -52,6 +52,24 @@ size_t pkr_loader_fini_fns(struct pkr_domain *d, struct pkr_fn *f, size_t max);
 int pkr_loader_fini_patch(const struct pkr_domain *d, const struct pkr_fn *f, size_t nf);
 void pkr_loader_fini_disable(const struct pkr_domain *d, const char *path);
 
+/* loader_vtab.c: the slots of the vtables in d's namespace lead to
+ * entries that send every caller but the domain itself through the
+ * gate.  Found once (NULL: none, or no keys); one descriptor for each
+ * virtual function that is not an exported function of the domain, in
+ * f[0..max) (returns how many); after the stubs exist, the slots
+ * rewritten (0, or -1: said); then freed. */
+struct pkr_vtabs;
+struct pkr_vtabs *pkr_loader_vtab_scan(const struct pkr_domain *d);
+size_t pkr_loader_vtab_count(const struct pkr_vtabs *vt);
+size_t pkr_loader_vtab_fns(struct pkr_vtabs *vt, struct pkr_domain *d, struct pkr_fn *f,
+			   size_t max);
+int pkr_loader_vtab_patch(struct pkr_vtabs *vt, struct pkr_domain *d);
+void pkr_loader_vtab_free(struct pkr_vtabs *vt);
+/* The other way: the vtables of the program's classes that implement
+ * one of d's libraries' classes (main_map: the program's chain) lead to
+ * callback stubs.  0, or -1 (said). */
+int pkr_loader_vtab_program(struct pkr_domain *d, struct link_map *main_map);
+
 /* Tag ld.so's read-only mappings (RELRO, constants) with `key`, keeping
  * their protections (pkey.h pkr_pubkey).  0, or -1. */
 int pkr_loader_tag_loader_data(int key);

@@ -30,7 +30,7 @@ src_libpkrewind_la_SOURCES = \
 	src/gate.S src/cbgate.S src/gatemac.h src/gate_exc.c src/tramp.c src/tramp.h \
 	src/marshal.c src/marshal_gate.S src/marshal.h src/lend.c src/lend.h \
 	src/learn.c src/learn.h \
-	src/loader.c src/loader_fini.c src/loader.h \
+	src/loader.c src/loader_fini.c src/loader_vtab.c src/loader.h \
 	src/reset.c src/reset.h \
 	src/interpose.c src/interpose.h \
 	src/fault.c src/fault.h src/jump.c src/jump.h \

@@ -31,6 +31,33 @@ static void put_stub(unsigned char *p, const struct pkr_fn *fn)
 	p[20] = 0x41; p[21] = 0xff; p[22] = 0xe2;
 }
 
+/* Pages for n stubs of `size` bytes: read+write, filled with int3. */
+static unsigned char *stub_pages(size_t n, size_t size, size_t *len)
+{
+	unsigned char *page;
+
+	*len = (n * size + 4095) & ~(size_t)4095;
+	page = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return NULL;
+	memset(page, 0xcc, *len);
+	return page;
+}
+
+/* Written: read+execute from now on (never both writable and
+ * executable).  0, or -1 with the pages unmapped and errno kept. */
+static int seal_stubs(unsigned char *page, size_t len)
+{
+	int e;
+
+	if (mprotect(page, len, PROT_READ | PROT_EXEC) == 0)
+		return 0;
+	e = errno;
+	munmap(page, len);
+	errno = e;
+	return -1;
+}
+
 /* Filled by gate.S's wrpkru_site macro; the linker defines the bounds. */
 extern const uintptr_t __start_pkr_wrpkru_sites[] __attribute__((visibility("hidden")));
 extern const uintptr_t __stop_pkr_wrpkru_sites[] __attribute__((visibility("hidden")));
@@ -68,26 +95,69 @@ int pkr_tramp_nokeys(void)
 
 int pkr_tramp_build(struct pkr_fn *fns, size_t n)
 {
-	size_t len = (n * PKR_STUB_SIZE + 4095) & ~(size_t)4095;
+	size_t len;
 	unsigned char *page;
 
 	if (n == 0)
 		return 0;
-	page = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (page == MAP_FAILED)
+	if (!(page = stub_pages(n, PKR_STUB_SIZE, &len)))
 		return -1;
-	memset(page, 0xcc, len);
 	for (size_t i = 0; i < n; i++) {
 		put_stub(page + i * PKR_STUB_SIZE, &fns[i]);
 		fns[i].stub = page + i * PKR_STUB_SIZE;
 	}
-	if (mprotect(page, len, PROT_READ | PROT_EXEC) != 0) {
-		int e = errno;
-		munmap(page, len);
-		errno = e;
+	return seal_stubs(page, len);
+}
+
+/* ---- virtual functions -------------------------------------------------
+ * The entry a namespace vtable slot points to (loader_vtab.c), 64 bytes:
+ *     mov    %rax, -8(%rsp)      48 89 44 24 f8
+ *     mov    %rcx, %r10          49 89 ca
+ *     mov    %rdx, %r11          49 89 d3
+ *     xor    %ecx, %ecx          31 c9
+ *     rdpkru                     0f 01 ee
+ *     cmp    $pkru, %eax         3d imm32
+ *     mov    -8(%rsp), %rax      48 8b 44 24 f8
+ *     mov    %r10, %rcx          4c 89 d1
+ *     mov    %r11, %rdx          4c 89 da
+ *     jne    1f                  75 0d
+ *     movabs $target, %r11       49 bb imm64     the domain's own call
+ *     jmp    *%r11               41 ff e3
+ * 1:  movabs $stub, %r11         49 bb imm64     anyone else's: the gate
+ *     jmp    *%r11               41 ff e3
+ * rdpkru clobbers %eax, %ecx and %edx, which carry arguments: kept in
+ * %r10, %r11 (no argument of a C++ member function) and the red zone
+ * below the return address, which belongs to the callee. */
+#define VT_STUB 64
+
+int pkr_tramp_vstubs(struct pkr_fn *const *fns, size_t n, uint32_t pkru, void **out)
+{
+	static const unsigned char head[] = {
+		0x48, 0x89, 0x44, 0x24, 0xf8, 0x49, 0x89, 0xca, 0x49, 0x89, 0xd3,
+		0x31, 0xc9, 0x0f, 0x01, 0xee, 0x3d, 0, 0, 0, 0,
+		0x48, 0x8b, 0x44, 0x24, 0xf8, 0x4c, 0x89, 0xd1, 0x4c, 0x89, 0xda,
+		0x75, 0x0d, 0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3,
+		0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3
+	};
+	size_t len;
+	unsigned char *page;
+
+	if (n == 0)
+		return 0;
+	if (!(page = stub_pages(n, VT_STUB, &len)))
 		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *p = page + i * VT_STUB;
+		uint64_t t = (uint64_t)(uintptr_t)fns[i]->target;
+		uint64_t s = (uint64_t)(uintptr_t)fns[i]->stub;
+
+		memcpy(p, head, sizeof head);
+		memcpy(p + 17, &pkru, 4);
+		memcpy(p + 36, &t, 8);
+		memcpy(p + 49, &s, 8);
+		out[i] = p;
 	}
-	return 0;
+	return seal_stubs(page, len);
 }
 
 /* ---- callbacks ---------------------------------------------------------
@@ -104,14 +174,12 @@ static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int cb_map(void)
 {
-	size_t len = (size_t)PKR_MAX_CB * CB_STUB;
+	size_t len;
 	uint64_t e = (uint64_t)(uintptr_t)&pkr_cb_entry;
-	unsigned char *page = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *page = stub_pages(PKR_MAX_CB, CB_STUB, &len);
 
-	if (page == MAP_FAILED)
+	if (!page)
 		return -1;
-	memset(page, 0xcc, len);
 	for (uint32_t i = 0; i < PKR_MAX_CB; i++) {
 		unsigned char *p = page + (size_t)i * CB_STUB;
 
@@ -119,10 +187,8 @@ static int cb_map(void)
 		p[6] = 0x49; p[7] = 0xba; memcpy(p + 8, &e, 8);
 		p[16] = 0x41; p[17] = 0xff; p[18] = 0xe2;
 	}
-	if (mprotect(page, len, PROT_READ | PROT_EXEC) != 0) {
-		munmap(page, len);
+	if (seal_stubs(page, len) != 0)
 		return -1;
-	}
 	cb_stubs = page;
 	return 0;
 }

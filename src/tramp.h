@@ -20,6 +20,13 @@
 /* Give each of fns[0..n) a stub (fn->stub).  Returns 0 or -1 (errno). */
 int pkr_tramp_build(struct pkr_fn *fns, size_t n);
 
+/* Virtual functions (loader_vtab.c): for each fns[i], an entry that
+ * jumps straight to fns[i]->target when the caller runs with PKRU `pkru`
+ * (the domain's own virtual calls), and into fns[i]->stub, the gate,
+ * for every other caller.  out[i] = the entry.  Needs protection keys
+ * (rdpkru).  Returns 0 or -1 (errno). */
+int pkr_tramp_vstubs(struct pkr_fn *const *fns, size_t n, uint32_t pkru, void **out);
+
 /* Callbacks (reverse gates).  A program function the library is handed
  * (an argument or field annotated `callback`) is replaced by a stub that
  * enters pkr_cb_entry (cbgate.S) with its slot number: the program's
@@ -29,7 +36,8 @@ int pkr_tramp_build(struct pkr_fn *fns, size_t n);
  * memory: {target, domain}; the entry accepts a slot only for the domain
  * running on the thread.  The stub for (d, target), made once (a mutex;
  * not from a signal handler); NULL when all PKR_MAX_CB slots are taken or
- * the stubs cannot be mapped. */
+ * the stubs cannot be mapped.  d NULL: a slot any domain may call
+ * through (the virtual functions of program classes, loader_vtab.c). */
 struct pkr_cb {
 	void *target;
 	struct pkr_domain *dom;

@@ -97,12 +97,14 @@ tests_progs_plugprog_LDADD = tests/fixtures/libpkrplug.la
 tests_progs_plugprog_LDFLAGS = -no-install
 
 check_LTLIBRARIES += tests/fixtures/libpkrcxx.la
-tests_fixtures_libpkrcxx_la_SOURCES = tests/fixtures/libpkrcxx.cc tests/fixtures/pkrcxx.h
+tests_fixtures_libpkrcxx_la_SOURCES = tests/fixtures/libpkrcxx.cc tests/fixtures/pkrcxx.h \
+	tests/fixtures/pkrutest.h
 tests_fixtures_libpkrcxx_la_LDFLAGS = -avoid-version -shared \
 	-rpath $(abs_builddir)/tests
 
 check_PROGRAMS += tests/progs/cxxprog
-tests_progs_cxxprog_SOURCES = tests/progs/cxxprog.cc tests/fixtures/pkrcxx.h
+tests_progs_cxxprog_SOURCES = tests/progs/cxxprog.cc tests/fixtures/pkrcxx.h \
+	tests/fixtures/pkrutest.h
 tests_progs_cxxprog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fixtures
 tests_progs_cxxprog_LDADD = tests/fixtures/libpkrcxx.la
 tests_progs_cxxprog_LDFLAGS = -no-install

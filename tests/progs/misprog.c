@@ -1086,10 +1086,16 @@ static void case_jumpsig(int n)
 	sa.sa_handler = on_alrm_jump;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
+	/* The thread's first call sets up its domain state (stack, shadow
+	 * thread block, altstack), which takes milliseconds in a loaded
+	 * software-CPU guest: made here, so that each timer below fires
+	 * inside pkrmis_spin, not before the thread ever reached it. */
+	if (pkrmis_ok(1) != 3)
+		badf("jumpsig: pkrmis_ok(1) before the jumps failed");
 	static int i;           /* not clobbered by the siglongjmp */
 	for (i = 0; i < n; i++) {
 		if (sigsetjmp(j_env, 1) == 0) {
-			struct itimerval it = { { 0, 0 }, { 0, 2000 } };
+			struct itimerval it = { { 0, 0 }, { 0, 10000 } };
 			setitimer(ITIMER_REAL, &it, NULL);
 			pkrmis_spin(1l << 40, 1);
 			badf("jumpsig: pkrmis_spin returned");
