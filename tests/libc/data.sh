@@ -22,6 +22,10 @@
 #    leaves the block allocated (a warning), its realloc fails; the
 #    program's hook that writes the program's memory still works (a
 #    callback); the library's store of its own function is rewound;
+#    with the program's own allocator installed in the variables (as
+#    xmlMemSetup does; write mode: the library's string in its block,
+#    freed by it), the library's copy into that program memory is a
+#    reported fault, rewound (fault-return 0);
 #  - read mode, GOT slots: the int and the array are the library's copy
 #    (the program's references point there), so the library's writes
 #    succeed and the program sees them; the function-pointer variables
@@ -37,6 +41,9 @@ need_prog readelf
 need_built "$progs/dataprog" "$progs/dataprog-got" "$progs/sigprog"
 need_shim
 pols=$top_srcdir/tests/data/libc
+# Read mode: a block from the program's own allocator (installed into
+# pkrdata_malloc) is program memory, which the library may not fill.
+alloc_refused='s/^library.s string in a block of the program.s allocator: .*/library'"'"'s copy into the program allocator'"'"'s block refused (allocations 1)/'
 
 for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 	reloc=${prog#*:} prog=${prog%%:*}
@@ -67,6 +74,7 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 		    -e 's/^program reads the array element the library wrote: .*/library'"'"'s array write refused (-1); program reads 2/' \
 		    -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
 		    -e 's/^program calls the library.s function the library stored: .*/library'"'"'s store of its function refused (-1)/' \
+		    -e "$alloc_refused" -e '/^the program.s allocator freed it: /d' \
 		    "$tmp/want" >"$tmp/want.read"
 	else
 		# Reached through GOT slots only: the int and the array are
@@ -74,6 +82,7 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 		say "$prog, read mode: the library writes its own copy of the int and the array"
 		sed -e 's/^library reallocates a block the program allocated: .*/library'"'"'s realloc of the program'"'"'s block refused/' \
 		    -e 's/^program calls the library.s function the library stored: .*/library'"'"'s store of its function refused (-1)/' \
+		    -e "$alloc_refused" -e '/^the program.s allocator freed it: /d' \
 		    "$tmp/want" >"$tmp/want.read"
 	fi
 	extra_env=PKREWIND_LOG=info shim "$pols/data-read.policy" "$progs/$prog" share >"$tmp/out" 2>"$tmp/err"
@@ -96,6 +105,8 @@ for prog in dataprog:R_X86_64_COPY dataprog-got:R_X86_64_GLOB_DAT; do
 		grep -q "data object 'pkrdata_hook' .* one copy in program memory" "$tmp/err" ||
 			{ show "$tmp/err" stderr; fail "$prog (read): the function-pointer variable is not the program's copy"; }
 	fi
+	grep -q "fault in domain data calling pkrdata_strdup: SIGSEGV (SEGV_PKUERR, key 0) writing" "$tmp/err" ||
+		{ show "$tmp/err" stderr; fail "$prog (read): the library's copy into the program allocator's block was not a reported fault"; }
 	grep -q "warning: domain data: the library frees a block the program allocated (0x[0-9a-f]*); in trusted-memory read it may not change the program's heap, so the block stays allocated" "$tmp/err" ||
 		{ show "$tmp/err" stderr; fail "$prog (read): no warning for the library's free of the program's block"; }
 

@@ -11,7 +11,8 @@
  *                    program's, else "not isolated"
  *   dataprog share   every write from both sides, the function-pointer
  *                    variables called from the program and set by it,
- *                    memory allocated and freed through them: one line
+ *                    memory allocated and freed through them, also
+ *                    with the program's own allocator installed: one line
  *                    per step, "ok" or "BAD"; a write by the library
  *                    that was refused (read mode: rewound, -1) prints
  *                    "refused" and what the program then sees
@@ -47,6 +48,22 @@ static int counting(int x)
 static int triple(int x)
 {
 	return 3 * x;
+}
+
+/* The program's own allocator, installed into the library's variables
+ * as xmlMemSetup does it: the library allocates program memory. */
+static int prog_allocs, prog_frees;
+
+static void *prog_malloc(size_t n)
+{
+	prog_allocs++;
+	return malloc(n);
+}
+
+static void prog_free(void *p)
+{
+	prog_frees += p != NULL;
+	free(p);
 }
 
 static int share(void)
@@ -90,6 +107,20 @@ static int share(void)
 	memset(p, 1, 64);
 	pkrdata_free(p);
 	printf("freed both\n");
+	pkrdata_malloc = prog_malloc;
+	pkrdata_free = prog_free;
+	s = pkrdata_strdup("in the program's allocator");
+	if (s) {
+		check("library's string in a block of the program's allocator",
+		      strcmp(s, "in the program's allocator") == 0 && prog_allocs == 1, 1);
+		pkrdata_free(s);
+		check("the program's allocator freed it", prog_frees, 1);
+	} else {
+		printf("library's copy into the program allocator's block refused "
+		       "(allocations %d)\n", prog_allocs);
+	}
+	pkrdata_malloc = malloc;
+	pkrdata_free = free;
 	s = malloc(32);
 	if (!s)
 		return 1;
