@@ -67,7 +67,7 @@
  * The program's rights first (checked).  Then only key-0 memory decides:
  * the thread state from the GS anchor, the running domain from it, the
  * slot checked against the table's bounds and owner, the running domain
- * or none (a program vtable's slot, any domain's; else the trap
+ * or PKR_CB_ANY (a program vtable's slot, any domain's; else the trap
  * pkr_cb_bad, rewound as the domain's fault), and the program's stack
  * below the record of the call that entered the domain (t->top), which
  * must have come from the program.  While the function runs, the thread
@@ -122,10 +122,11 @@ pkr_cb_entry:
 	add	%rcx, %r11			/* the slot */
 	cmp	PKR_CB_DOM(%r11), %rax
 	je	.Lcb_owner
-	/* A slot of no domain: a virtual function of a program class that
+	/* A slot of any domain (PKR_CB_ANY, not NULL: an unused slot's
+	 * owner is NULL): a virtual function of a program class that
 	 * implements a library's interface (loader_vtab.c), which any
 	 * domain may be handed an object of. */
-	cmpq	$0, PKR_CB_DOM(%r11)
+	cmpq	$PKR_CB_ANY_DOM, PKR_CB_DOM(%r11)
 	jne	pkr_cb_bad
 .Lcb_owner:
 	mov	PKR_T_TOP(%r10), %rcx		/* the call's record */

@@ -71,6 +71,7 @@
 #define PKR_CB_DOM         8
 #define PKR_CB_SHIFT       4   /* sizeof(struct pkr_cb) == 16 */
 #define PKR_MAX_CB      1024   /* distinct (domain, program function) pairs */
+#define PKR_CB_ANY_DOM     1   /* a slot's owner: any domain (tramp.h PKR_CB_ANY) */
 
 #define PKR_MAX_DOM 16
 #define PKR_MAX_LIBS PKR_MAX_LIBRARIES  /* libraries of one domain */

@@ -466,7 +466,8 @@ out:
  * reach the library only as a class the library knows: one of the
  * library's classes (its type_info's name is one the isolated libraries
  * define) or a class derived from one.  Those vtables' slots that point
- * at program functions get callback stubs of no domain (tramp.h): called
+ * at program functions get callback stubs of any domain (tramp.h
+ * PKR_CB_ANY): called
  * with the program's rights they jump straight on (the program's own
  * virtual calls), with a domain's they enter the callback gate, so the
  * function runs with the program's rights, stack and thread pointer.
@@ -550,7 +551,7 @@ static uintptr_t program_slot(struct prog_ctx *c, uintptr_t v)
 					e = d->fns[k].stub;
 			return (uintptr_t)e;
 		}
-	void *cb = pkr_tramp_callback(NULL, (void *)v);
+	void *cb = pkr_tramp_callback(PKR_CB_ANY, (void *)v);
 	if (!cb)
 		c->nocb++;
 	return (uintptr_t)cb;

@@ -36,12 +36,14 @@ int pkr_tramp_vstubs(struct pkr_fn *const *fns, size_t n, uint32_t pkru, void **
  * memory: {target, domain}; the entry accepts a slot only for the domain
  * running on the thread.  The stub for (d, target), made once (a mutex;
  * not from a signal handler); NULL when all PKR_MAX_CB slots are taken or
- * the stubs cannot be mapped.  d NULL: a slot any domain may call
- * through (the virtual functions of program classes, loader_vtab.c). */
+ * the stubs cannot be mapped.  d PKR_CB_ANY: a slot any domain may call
+ * through (the virtual functions of program classes, loader_vtab.c); an
+ * unused slot's owner is NULL, which no domain is. */
 struct pkr_cb {
 	void *target;
 	struct pkr_domain *dom;
 };
+#define PKR_CB_ANY ((struct pkr_domain *)PKR_CB_ANY_DOM)
 extern struct pkr_cb pkr_cbs[PKR_MAX_CB];
 void *pkr_tramp_callback(struct pkr_domain *d, void *target);
 /* The target of a callback stub, or NULL if p is none. */
