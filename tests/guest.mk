@@ -63,7 +63,9 @@ check-local:
 # from EXTRA_DIST fails here as in distcheck; timestamps are kept, so the
 # guest build is incremental), the build on this machine, then the tests
 # in the guest.  The build directory is configured like this one, minus
-# its source directory, and with keys assumed (the guest has them).
+# its source directory, and with keys assumed (the guest has them): as an
+# argument too, so that a re-run of configure on this machine (automake's
+# rebuild rules, after Makefile.am or configure.ac changed) keeps it.
 check-guest:
 	@set -e; \
 	rm -rf '$(pkr_guest_src).new'; \
@@ -78,7 +80,7 @@ check-guest:
 	  rm -rf '$(pkr_guest_dir)'; mkdir -p '$(pkr_guest_dir)'; \
 	  echo "pkrewind: configuring $(pkr_guest_dir) for the Linux $(KERNEL) guest"; \
 	  (cd '$(pkr_guest_dir)' && pkr_cv_have_pkeys=yes PKREWIND_FORCE_GUEST= \
-	    '$(pkr_guest_src)/configure' "$$@" >configure.out 2>&1) || \
+	    '$(pkr_guest_src)/configure' "$$@" pkr_cv_have_pkeys=yes >configure.out 2>&1) || \
 	    { tail -n 30 '$(pkr_guest_dir)/configure.out'; exit 1; }; \
 	  printf '%s\n' "$$conf" >'$(pkr_guest_dir)/.pkr-configure'; \
 	fi; \
