@@ -486,9 +486,43 @@ struct prog_ctx {
 	const char **names;            /* the libraries' class names, sorted */
 	size_t nnames;
 	const uintptr_t *pmark;        /* the program's libstdc++'s marks */
+	const struct pkr_map *m;       /* the process's mappings */
+	long nm;
 	struct words *slots, *vals;
 	size_t nocb;                   /* slots left direct: no callback slot */
 };
+
+/* Are [a, a + len) readable (maps m)?  What looked like a type_info
+ * is read only where it is: a word that merely equals a mark must not
+ * crash the start-up. */
+static bool readable(const struct pkr_map *m, long nm, uintptr_t a, size_t len)
+{
+	for (uintptr_t p = a & ~(uintptr_t)4095; p < a + len; p += 4096) {
+		int prot = pkr_maps_prot(m, nm, p);
+		if (prot < 0 || !(prot & PROT_READ))
+			return false;
+	}
+	return len > 0;
+}
+
+/* A type_info's name: a string ending within four readable pages. */
+static const char *ti_name(const struct pkr_map *m, long nm, uintptr_t t)
+{
+	const char *name;
+	uintptr_t p;
+
+	if (!readable(m, nm, t, 16))
+		return NULL;
+	name = ((const char *const *)t)[1];
+	p = (uintptr_t)name;
+	for (int i = 0; i < 4 && readable(m, nm, p, 1); i++) {
+		uintptr_t end = (p | 4095) + 1;
+		if (memchr((const void *)p, 0, end - p))
+			return name;
+		p = end;
+	}
+	return NULL;
+}
 
 static bool known_name(const struct prog_ctx *c, const char *name)
 {
@@ -513,7 +547,7 @@ static bool derives_base(const struct prog_ctx *c, uintptr_t b, int depth)
 {
 	if (in_words(c->ti, b))
 		return derives(c, b, depth + 1);
-	return in_library(c->d, b) && known_name(c, ((const char *const *)b)[1]);
+	return in_library(c->d, b) && known_name(c, ti_name(c->m, c->nm, b));
 }
 
 /* Does the program's type_info at t name a library's class, or derive
@@ -522,15 +556,17 @@ static bool derives(const struct prog_ctx *c, uintptr_t t, int depth)
 {
 	const uintptr_t *w = (const uintptr_t *)t;
 
-	if (depth > 32)
+	if (depth > 32 || !readable(c->m, c->nm, t, 24))
 		return false;
-	if (known_name(c, (const char *)w[1]))
+	if (known_name(c, ti_name(c->m, c->nm, t)))
 		return true;
 	if (w[0] == c->pmark[1])
 		return w[2] && derives_base(c, w[2], depth);
 	if (w[0] == c->pmark[2]) {
 		uint32_t n = ((const uint32_t *)t)[5];
-		for (uint32_t i = 0; i < n && i < 64; i++)
+		if (n > 64 || !readable(c->m, c->nm, t, 24 + 16 * (size_t)n))
+			return false;
+		for (uint32_t i = 0; i < n; i++)
 			if (derives_base(c, w[3 + 2 * i], depth))
 				return true;
 	}
@@ -572,7 +608,8 @@ static int prog_vtable(void *arg, uintptr_t at, uintptr_t first, uintptr_t end)
 }
 
 /* The class names (type_info names) the isolated libraries define. */
-static int library_names(const struct pkr_domain *d, const char ***names, size_t *n)
+static int library_names(const struct pkr_domain *d, const struct pkr_map *m, long nm,
+			 const char ***names, size_t *n)
 {
 	uintptr_t mark[3], keep[NTI];
 	struct words ti = { 0 };
@@ -590,8 +627,8 @@ static int library_names(const struct pkr_domain *d, const char ***names, size_t
 	if (find_type_infos(&g, mark, &ti) != 0 || !(*names = calloc(ti.n + 1, sizeof **names)))
 		goto out;
 	for (size_t i = 0; i < ti.n; i++)
-		(*names)[i] = ((const char *const *)ti.v[i])[1];
-	*n = ti.n;
+		if (((*names)[*n] = ti_name(m, nm, ti.v[i])))
+			++*n;
 	qsort(*names, *n, sizeof **names, cmp_str);
 	rc = 0;
 out:
@@ -614,8 +651,10 @@ int pkr_loader_vtab_program(struct pkr_domain *d, struct link_map *main_map)
 	memset(&g, 0, sizeof g);
 	if (pkr_nokeys || d->pkru == PKR_PROG_PKRU || !main_map)
 		return 0;
-	if (library_names(d, &c.names, &c.nnames) != 0)
+	if ((nm = pkr_read_maps(&m)) < 0 || library_names(d, m, nm, &c.names, &c.nnames) != 0)
 		goto out;
+	c.m = m;
+	c.nm = nm;
 	if (!c.nnames) {
 		rc = 0;
 		goto out;
@@ -642,8 +681,6 @@ int pkr_loader_vtab_program(struct pkr_domain *d, struct link_map *main_map)
 	c.slots = &slots;
 	c.vals = &vals;
 	if (find_type_infos(&g, pmark, &ti) != 0 || each_vtable(&g, &ti, prog_vtable, &c) != 0)
-		goto out;
-	if (slots.n && (nm = pkr_read_maps(&m)) < 0)
 		goto out;
 	for (size_t i = 0, j; i < slots.n; i = j) {
 		uintptr_t page = slots.v[i] & ~(uintptr_t)4095;
