@@ -188,7 +188,7 @@ static int segments(const struct pkr_domain *d, struct segs *g)
 }
 
 /* Scan the words of g's writable segments for the marks: the type_info
- * objects there, ascending.  kind (optional): which mark each has. */
+ * objects there, ascending. */
 static int find_type_infos(const struct segs *g, const uintptr_t mark[3], struct words *ti)
 {
 	for (size_t s = 0; s < g->nd; s++)
@@ -411,6 +411,21 @@ static int write_page(const struct pkr_map *m, long nm, uintptr_t page,
 	return 0;
 }
 
+/* slots[i] = vals[i] for all n (the slots of one page next to each
+ * other): one write_page per run of them.  0, or -1. */
+static int write_slots(const struct pkr_map *m, long nm, const uintptr_t *slots,
+		       const uintptr_t *vals, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		uintptr_t page = slots[i] & ~(uintptr_t)4095;
+		for (j = i; j < n && (slots[j] & ~(uintptr_t)4095) == page; j++)
+			;
+		if (write_page(m, nm, page, slots + i, vals + i, j - i) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int pkr_loader_vtab_patch(struct pkr_vtabs *vt, struct pkr_domain *d)
 {
 	void **entries;
@@ -433,13 +448,8 @@ int pkr_loader_vtab_patch(struct pkr_vtabs *vt, struct pkr_domain *d)
 			goto out;
 		vals[i] = (uintptr_t)entries[at - vt->targets];
 	}
-	for (size_t i = 0, j; i < vt->nslots; i = j) {
-		uintptr_t page = vt->slots[i] & ~(uintptr_t)4095;
-		for (j = i; j < vt->nslots && (vt->slots[j] & ~(uintptr_t)4095) == page; j++)
-			;
-		if (write_page(m, nm, page, vt->slots + i, vals + i, j - i) != 0)
-			goto out;
-	}
+	if (write_slots(m, nm, vt->slots, vals, vt->nslots) != 0)
+		goto out;
 	/* The domain keeps the sorted targets and their entries
 	 * (pkr_domain_vt_entry: an exception's destructor, gate_exc.c). */
 	d->vt_targets = vt->targets;
@@ -467,10 +477,10 @@ out:
  * library's classes (its type_info's name is one the isolated libraries
  * define) or a class derived from one.  Those vtables' slots that point
  * at program functions get callback stubs of any domain (tramp.h
- * PKR_CB_ANY): called
- * with the program's rights they jump straight on (the program's own
- * virtual calls), with a domain's they enter the callback gate, so the
- * function runs with the program's rights, stack and thread pointer.
+ * PKR_CB_ANY): called with the program's rights they jump straight on
+ * (the program's own virtual calls), with a domain's they enter the
+ * callback gate, so the function runs with the program's rights, stack
+ * and thread pointer.
  * Slots that point at the program's own copy of the library (a virtual
  * function the class inherits) get the namespace copy's entry.  Every
  * other vtable of the program is left alone, and costs nothing. */
@@ -682,13 +692,8 @@ int pkr_loader_vtab_program(struct pkr_domain *d, struct link_map *main_map)
 	c.vals = &vals;
 	if (find_type_infos(&g, pmark, &ti) != 0 || each_vtable(&g, &ti, prog_vtable, &c) != 0)
 		goto out;
-	for (size_t i = 0, j; i < slots.n; i = j) {
-		uintptr_t page = slots.v[i] & ~(uintptr_t)4095;
-		for (j = i; j < slots.n && (slots.v[j] & ~(uintptr_t)4095) == page; j++)
-			;
-		if (write_page(m, nm, page, slots.v + i, vals.v + i, j - i) != 0)
-			goto out;
-	}
+	if (write_slots(m, nm, slots.v, vals.v, slots.n) != 0)
+		goto out;
 	if (c.nocb)
 		pkr_log(PKR_LOG_WARN, "domain %s: no callback slot left for %zu virtual functions "
 			"of the program's classes: the library runs them with its own rights",
